@@ -1,0 +1,296 @@
+#include "core/attention/multiheadattention.h"
+
+#include "core/attention/kernels.h"
+#include "core/attention/memorybudget.h"
+#include "core/attention/validation.h"
+#include "core/base/error.h"
+#include "core/formats/safetensors.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+namespace attnscope {
+
+namespace {
+
+std::uint64_t asBytes(std::int64_t v) { return static_cast<std::uint64_t>(v < 0 ? 0 : v); }
+
+/** Product of sizes as a float count, saturating instead of overflowing. */
+std::uint64_t floats(std::initializer_list<std::int64_t> sizes) {
+    std::uint64_t n = 1;
+    for (std::int64_t s : sizes)
+        n = saturatingMul(n, asBytes(s));
+    return n;
+}
+
+} // namespace
+
+std::string allowedHeadCounts(std::int64_t embed) {
+    std::string list;
+    for (std::int64_t h = 1; h <= embed; ++h) {
+        if (embed % h == 0)
+            list += (list.empty() ? "" : ", ") + std::to_string(h);
+    }
+    return list;
+}
+
+MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionWeights weights)
+    : m_weights(std::move(weights)) {
+    const MultiHeadAttentionWeights& w = m_weights;
+    if (w.outProjWeight.rank() != 2 || w.outProjWeight.dim(0) != w.outProjWeight.dim(1) ||
+        w.outProjWeight.dim(0) <= 0)
+        throw Error("out_proj.weight must be a square [E, E] matrix with E > 0 but has shape " +
+                    shapeToString(w.outProjWeight.shape()));
+    const std::int64_t E = w.outProjWeight.dim(0);
+    m_embedDim = E;
+    if (w.numHeads <= 0)
+        throw Error("num_heads must be positive, got " + std::to_string(w.numHeads));
+    if (E % w.numHeads != 0)
+        throw Error("num_heads " + std::to_string(w.numHeads) + " does not divide embed_dim " +
+                    std::to_string(E) + " (allowed: " + allowedHeadCounts(E) + ")");
+
+    const bool packed = !w.inProjWeight.empty();
+    const bool separate =
+        !w.qProjWeight.empty() || !w.kProjWeight.empty() || !w.vProjWeight.empty();
+    if (packed && separate)
+        throw Error("both in_proj_weight and q_proj_weight/k_proj_weight/v_proj_weight are "
+                    "present; expected one or the other");
+    if (packed) {
+        requireShape(w.inProjWeight.shape(), {3 * E, E}, "in_proj_weight");
+        m_keyDim = m_valueDim = E;
+    } else {
+        if (w.qProjWeight.empty() || w.kProjWeight.empty() || w.vProjWeight.empty())
+            throw Error("expected in_proj_weight, or all of q_proj_weight, k_proj_weight and "
+                        "v_proj_weight");
+        requireShape(w.qProjWeight.shape(), {E, E}, "q_proj_weight");
+        if (w.kProjWeight.rank() != 2 || w.kProjWeight.dim(0) != E)
+            throw Error("k_proj_weight must have shape [" + std::to_string(E) +
+                        ", kdim] but has " + shapeToString(w.kProjWeight.shape()));
+        if (w.vProjWeight.rank() != 2 || w.vProjWeight.dim(0) != E)
+            throw Error("v_proj_weight must have shape [" + std::to_string(E) +
+                        ", vdim] but has " + shapeToString(w.vProjWeight.shape()));
+        m_keyDim = w.kProjWeight.dim(1);
+        m_valueDim = w.vProjWeight.dim(1);
+    }
+    if (!w.inProjBias.empty())
+        requireShape(w.inProjBias.shape(), {3 * E}, "in_proj_bias");
+    if (!w.outProjBias.empty())
+        requireShape(w.outProjBias.shape(), {E}, "out_proj.bias");
+    if (w.biasK.empty() != w.biasV.empty())
+        throw Error("bias_k and bias_v must be given together (add_bias_kv=True)");
+    if (!w.biasK.empty()) {
+        requireShape(w.biasK.shape(), {1, 1, E}, "bias_k");
+        requireShape(w.biasV.shape(), {1, 1, E}, "bias_v");
+    }
+
+    const std::pair<const Tensor*, const char*> named[] = {
+        {&w.inProjWeight, "in_proj_weight"}, {&w.qProjWeight, "q_proj_weight"},
+        {&w.kProjWeight, "k_proj_weight"},   {&w.vProjWeight, "v_proj_weight"},
+        {&w.inProjBias, "in_proj_bias"},     {&w.outProjWeight, "out_proj.weight"},
+        {&w.outProjBias, "out_proj.bias"},   {&w.biasK, "bias_k"},
+        {&w.biasV, "bias_v"}};
+    for (const auto& [tensor, name] : named)
+        requireFinite(*tensor, name);
+}
+
+MultiHeadAttention MultiHeadAttention::fromStateDict(const safetensors::File& file,
+                                                     std::int64_t numHeads, bool addZeroAttention,
+                                                     const std::string& keyPrefix) {
+    MultiHeadAttentionWeights w;
+    w.numHeads = numHeads;
+    w.addZeroAttention = addZeroAttention;
+    const std::pair<const char*, Tensor*> slots[] = {
+        {"in_proj_weight", &w.inProjWeight}, {"q_proj_weight", &w.qProjWeight},
+        {"k_proj_weight", &w.kProjWeight},   {"v_proj_weight", &w.vProjWeight},
+        {"in_proj_bias", &w.inProjBias},     {"out_proj.weight", &w.outProjWeight},
+        {"out_proj.bias", &w.outProjBias},   {"bias_k", &w.biasK},
+        {"bias_v", &w.biasV}};
+    std::set<std::string> known;
+    for (const auto& [name, slot] : slots) {
+        const std::string full = keyPrefix + name;
+        known.insert(full);
+        if (file.contains(full))
+            *slot = file.toFloat(full);
+    }
+    std::string unknown;
+    for (const std::string& name : file.names()) {
+        if (name.rfind(keyPrefix, 0) == 0 && !known.contains(name))
+            unknown += (unknown.empty() ? "" : ", ") + name;
+    }
+    if (!unknown.empty())
+        throw Error(file.path() + ": unexpected tensors for nn.MultiheadAttention: " + unknown);
+    if (w.outProjWeight.empty())
+        throw Error(file.path() + ": missing tensor '" + keyPrefix + "out_proj.weight'");
+    try {
+        return MultiHeadAttention(std::move(w));
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        throw Error(file.path() + ": " + e.what());
+    }
+}
+
+std::uint64_t MultiHeadAttention::estimateForwardBytes(std::int64_t batch, std::int64_t seq,
+                                                       std::int64_t keySeq, bool needWeights,
+                                                       int threads) const {
+    const std::int64_t E = m_embedDim;
+    const std::int64_t extra =
+        (m_weights.biasK.empty() ? 0 : 1) + (m_weights.addZeroAttention ? 1 : 0);
+    const std::int64_t keys = keySeq + extra;
+    std::uint64_t n = floats({batch, seq, E});                                // query input
+    n = saturatingAdd(n, floats({batch, keySeq, m_keyDim + m_valueDim}));    // key/value inputs
+    n = saturatingAdd(n, floats({batch, seq, E}));                           // projected q
+    n = saturatingAdd(n, floats({batch, keys, 2 * E}));                      // projected k, v
+    n = saturatingAdd(n, floats({batch, seq, E}));                           // heads concatenated
+    n = saturatingAdd(n, floats({batch, seq, E}));                           // output
+    if (needWeights)
+        n = saturatingAdd(n, floats({batch, m_weights.numHeads, seq, keys}));
+    std::uint64_t bytes = saturatingMul(n, sizeof(float));
+    if (!needWeights)
+        bytes = saturatingAdd(bytes, detail::attentionScratchBytes(seq, keys, threads));
+    return bytes;
+}
+
+double MultiHeadAttention::forwardFlops(std::int64_t batch, std::int64_t seq,
+                                        std::int64_t keySeq) const {
+    const double B = static_cast<double>(batch), S = static_cast<double>(seq);
+    const double E = static_cast<double>(m_embedDim);
+    const double keys = static_cast<double>(keySeq + (m_weights.biasK.empty() ? 0 : 1) +
+                                            (m_weights.addZeroAttention ? 1 : 0));
+    const double T = static_cast<double>(keySeq);
+    const double projections = 2.0 * B * (S * E * E + T * static_cast<double>(m_keyDim) * E +
+                                          T * static_cast<double>(m_valueDim) * E + S * E * E);
+    const double attention = 2.0 * 2.0 * B * S * keys * E; // q·kᵀ and p·v over all heads
+    return projections + attention;
+}
+
+AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* key,
+                                            const Tensor* value, const MultiHeadMasks& masks,
+                                            const AttentionParams& params,
+                                            const ComputeOptions& options) const {
+    const std::int64_t E = m_embedDim;
+    const std::int64_t H = m_weights.numHeads;
+    const std::int64_t Dh = E / H;
+    if (query.rank() != 3 || query.dim(2) != E)
+        throw Error("query must have shape [B, S, " + std::to_string(E) + "] but has " +
+                    shapeToString(query.shape()));
+    const std::int64_t B = query.dim(0), S = query.dim(1);
+    if ((key == nullptr) != (value == nullptr))
+        throw Error("key and value must be given together (or neither, for self-attention)");
+    const bool selfAttention = key == nullptr;
+    if (selfAttention && (m_keyDim != E || m_valueDim != E))
+        throw Error("this module has kdim=" + std::to_string(m_keyDim) + ", vdim=" +
+                    std::to_string(m_valueDim) + " != embed_dim " + std::to_string(E) +
+                    ": give key and value explicitly");
+    const Tensor& keyInput = selfAttention ? query : *key;
+    const Tensor& valueInput = selfAttention ? query : *value;
+    if (!selfAttention) {
+        if (keyInput.rank() != 3 || keyInput.dim(0) != B || keyInput.dim(2) != m_keyDim)
+            throw Error("key must have shape [" + std::to_string(B) + ", T, " +
+                        std::to_string(m_keyDim) + "] but has " +
+                        shapeToString(keyInput.shape()));
+        requireShape(valueInput.shape(), {B, keyInput.dim(1), m_valueDim}, "value");
+    }
+    const std::int64_t T = keyInput.dim(1);
+    const bool hasBiasKV = !m_weights.biasK.empty();
+    const std::int64_t keys = T + (hasBiasKV ? 1 : 0) + (m_weights.addZeroAttention ? 1 : 0);
+
+    detail::AttentionProblem p;
+    p.batch = B;
+    p.heads = H;
+    p.seq = S;
+    p.keySeq = keys;
+    p.headDim = Dh;
+    p.valueDim = Dh;
+    p.maskedKeys = T;
+    p.causal = masks.causal;
+    if (masks.keyPadding != nullptr) {
+        requireShape(masks.keyPadding->shape(), {B, T}, "key padding mask");
+        p.keyPadding = masks.keyPadding->data();
+    }
+    if (masks.hidden != nullptr) {
+        p.hiddenPerHead = detail::checkAttentionMaskShape(*masks.hidden, B, H, S, T,
+                                                          "boolean attention mask", true);
+        p.hidden = masks.hidden->data();
+    }
+    if (masks.additive != nullptr) {
+        p.additivePerHead = detail::checkAttentionMaskShape(*masks.additive, B, H, S, T,
+                                                            "additive attention mask", true);
+        requireFiniteOrNegativeInfinity(*masks.additive, "additive attention mask");
+        p.additive = masks.additive->data();
+    }
+    p.logitScale = detail::resolveLogitScale(params, Dh);
+
+    const int threads = resolveThreadCount(options.threads);
+    checkMemoryBudget(estimateForwardBytes(B, S, T, params.needWeights, threads),
+                      options.memoryBudgetBytes,
+                      "multi-head attention (batch " + std::to_string(B) + ", " +
+                          std::to_string(S) + " queries × " + std::to_string(T) + " keys, " +
+                          std::to_string(H) + " heads, embed " + std::to_string(E) + ")");
+
+    requireFinite(query, "query");
+    if (!selfAttention) {
+        requireFinite(keyInput, "key");
+        requireFinite(valueInput, "value");
+    }
+
+    // In-projections, laid out [B, S, E] / [B, keys, E]: head h is columns [h·Dh, (h+1)·Dh).
+    AlignedVector<float> projectedQuery(static_cast<std::size_t>(B * S * E));
+    AlignedVector<float> projectedKey(static_cast<std::size_t>(B * keys * E), 0.0f);
+    AlignedVector<float> projectedValue(static_cast<std::size_t>(B * keys * E), 0.0f);
+
+    const MultiHeadAttentionWeights& w = m_weights;
+    const bool packed = !w.inProjWeight.empty();
+    const float* qWeight = packed ? w.inProjWeight.data() : w.qProjWeight.data();
+    const float* kWeight = packed ? w.inProjWeight.data() + E * E : w.kProjWeight.data();
+    const float* vWeight = packed ? w.inProjWeight.data() + 2 * E * E : w.vProjWeight.data();
+    const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
+
+    std::vector<detail::LinearTask> tasks;
+    tasks.push_back({query.data(), B * S, E, qWeight, bias, E, projectedQuery.data(), E});
+    auto addKeyValueTasks = [&](const Tensor& input, std::int64_t inFeatures, const float* weight,
+                                const float* taskBias, AlignedVector<float>& out) {
+        if (keys == T) {
+            tasks.push_back({input.data(), B * T, inFeatures, weight, taskBias, E, out.data(), E});
+            return;
+        }
+        // Appended keys (bias_k, zero attention) leave a gap after each batch's T rows.
+        for (std::int64_t b = 0; b < B; ++b)
+            tasks.push_back({input.data() + b * T * inFeatures, T, inFeatures, weight, taskBias, E,
+                             out.data() + b * keys * E, E});
+    };
+    addKeyValueTasks(keyInput, m_keyDim, kWeight, bias ? bias + E : nullptr, projectedKey);
+    addKeyValueTasks(valueInput, m_valueDim, vWeight, bias ? bias + 2 * E : nullptr,
+                     projectedValue);
+    detail::runLinear(tasks, threads, options.cancel);
+
+    if (hasBiasKV) {
+        // PyTorch appends bias_k / bias_v after the projection, as one more key of every batch.
+        for (std::int64_t b = 0; b < B; ++b) {
+            std::copy_n(w.biasK.data(), E, projectedKey.data() + (b * keys + T) * E);
+            std::copy_n(w.biasV.data(), E, projectedValue.data() + (b * keys + T) * E);
+        }
+    }
+    // add_zero_attn's key and value rows are the zeros the buffers were created with.
+
+    AttentionResult result;
+    if (params.needWeights)
+        result.weights = Tensor::uninitialized({B, H, S, keys});
+    AlignedVector<float> heads(static_cast<std::size_t>(B * S * E));
+    p.query = {projectedQuery.data(), S * E, Dh, E};
+    p.key = {projectedKey.data(), keys * E, Dh, E};
+    p.value = {projectedValue.data(), keys * E, Dh, E};
+    p.output = {heads.data(), S * E, Dh, E};
+    p.weights = params.needWeights ? result.weights.data() : nullptr;
+    detail::runAttention(p, threads, options.cancel);
+
+    result.output = Tensor::uninitialized({B, S, E});
+    const float* outBias = w.outProjBias.empty() ? nullptr : w.outProjBias.data();
+    detail::runLinear({{heads.data(), B * S, E, w.outProjWeight.data(), outBias, E,
+                        result.output.data(), E}},
+                      threads, options.cancel);
+    return result;
+}
+
+} // namespace attnscope

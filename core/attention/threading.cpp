@@ -1,0 +1,76 @@
+#include "core/attention/threading.h"
+
+#include "core/base/error.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+namespace attnscope {
+
+int hardwareThreads() noexcept {
+    // oneTBB honours the process affinity mask (taskset, cgroups), unlike hardware_concurrency.
+    const int cores = tbb::this_task_arena::max_concurrency();
+    if (cores > 0)
+        return cores;
+    const unsigned fallback = std::thread::hardware_concurrency();
+    return fallback > 0 ? static_cast<int>(fallback) : 1;
+}
+
+int resolveThreadCount(int requested) {
+    if (requested < 0)
+        throw Error("threads must be 0 (all cores) or a positive count, got " +
+                    std::to_string(requested));
+    // 0 means every core. More workers than cores would only add contention (and oneTBB caps its
+    // pool at the core count anyway); results are the same for any count.
+    const int cores = hardwareThreads();
+    return requested == 0 ? cores : std::min(requested, cores);
+}
+
+void parallelForBlocks(int threads, std::int64_t count, const CancellationToken& cancel,
+                       const std::function<void(std::int64_t)>& body) {
+    if (count <= 0)
+        return;
+    const int workers = resolveThreadCount(threads);
+    if (cancel.isCancelled())
+        throw Cancelled();
+
+    if (workers == 1) {
+        // Same blocks, same order of work inside each block: identical results, no scheduler cost.
+        for (std::int64_t i = 0; i < count; ++i) {
+            if (cancel.isCancelled())
+                throw Cancelled();
+            body(i);
+        }
+        return;
+    }
+
+    tbb::task_group_context context;
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+        // simple_partitioner with grain 1: every index is scheduled as its own task, so the
+        // partition of work never depends on the number of workers.
+        tbb::parallel_for(
+            tbb::blocked_range<std::int64_t>(0, count, 1),
+            [&](const tbb::blocked_range<std::int64_t>& range) {
+                for (std::int64_t i = range.begin(); i != range.end(); ++i) {
+                    if (cancel.isCancelled()) {
+                        context.cancel_group_execution();
+                        return;
+                    }
+                    body(i);
+                }
+            },
+            tbb::simple_partitioner(), context);
+    });
+    if (cancel.isCancelled())
+        throw Cancelled();
+}
+
+} // namespace attnscope
