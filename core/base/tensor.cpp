@@ -49,11 +49,7 @@ BasicTensor<T>::BasicTensor(Shape shape, T fill) : m_shape(std::move(shape)) {
 
 template <typename T>
 BasicTensor<T>::BasicTensor(Shape shape, const std::vector<T>& values)
-    : BasicTensor(std::move(shape), AlignedVector<T>(values.begin(), values.end())) {}
-
-template <typename T>
-BasicTensor<T>::BasicTensor(Shape shape, AlignedVector<T> values)
-    : m_shape(std::move(shape)), m_values(std::move(values)) {
+    : m_shape(std::move(shape)), m_values(values.begin(), values.end()) {
     const std::int64_t count = checkedElementCount(m_shape);
     if (count < 0 || static_cast<std::size_t>(count) != m_values.size())
         throw Error("tensor shape " + shapeToString(m_shape) + " does not hold " +
@@ -86,7 +82,10 @@ BasicTensor<T> BasicTensor<T>::reshaped(Shape shape) const {
     if (checkedElementCount(shape) != numel())
         throw Error("cannot reshape a tensor of shape " + shapeToString(m_shape) + " to " +
                     shapeToString(shape));
-    return BasicTensor(std::move(shape), m_values);
+    BasicTensor tensor;
+    tensor.m_shape = std::move(shape);
+    tensor.m_values = m_values;
+    return tensor;
 }
 
 template <typename T>

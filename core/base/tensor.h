@@ -38,7 +38,6 @@ public:
     BasicTensor() = default;
     explicit BasicTensor(Shape shape, T fill = T{});
     BasicTensor(Shape shape, const std::vector<T>& values);
-    BasicTensor(Shape shape, AlignedVector<T> values);
     /** A tensor whose elements are left unset: for outputs that the caller overwrites entirely. */
     static BasicTensor uninitialized(Shape shape);
 
