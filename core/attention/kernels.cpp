@@ -2,6 +2,7 @@
 
 #include "core/attention/threading.h"
 #include "core/base/alignedallocator.h"
+#include "core/base/error.h"
 
 #include <Eigen/Core>
 #include <tbb/enumerable_thread_specific.h>
@@ -20,6 +21,12 @@ using MatrixMap = Eigen::Map<RowMajorMatrix, Eigen::Unaligned, Eigen::OuterStrid
 using ConstRowVectorMap = Eigen::Map<const Eigen::RowVectorXf>;
 
 constexpr float kNegativeInfinity = -std::numeric_limits<float>::infinity();
+
+// Finite inputs can still overflow float32 on the way (huge activations, a huge scale or a tiny
+// temperature): refuse instead of returning NaN weights that look like a result.
+constexpr const char* kOverflowMessage =
+    "attention scores overflow float32 (query·key × scale / temperature is not finite); the "
+    "inputs, scale or temperature are too large";
 
 /** Row-wise pointers to the masks of one (batch, head, query). */
 struct RowMasks {
@@ -94,13 +101,21 @@ void softmaxRow(float* row, std::int64_t count, float logitScale, const RowMasks
     }
 
     float maximum = kNegativeInfinity;
-    for (std::int64_t j = 0; j < count; ++j)
+    bool overflowed = false;
+    for (std::int64_t j = 0; j < count; ++j) {
         maximum = std::max(maximum, row[j]); // exact in any order
+        overflowed |= std::isnan(row[j]) || row[j] == -kNegativeInfinity;
+    }
+    if (overflowed)
+        throw Error(kOverflowMessage);
     if (maximum == kNegativeInfinity) {
         std::fill_n(row, count, 0.0f);
         return;
     }
-    const float inverseSum = 1.0f / expAndSum(row, count, maximum);
+    const float sum = expAndSum(row, count, maximum);
+    if (!std::isfinite(sum))
+        throw Error(kOverflowMessage);
+    const float inverseSum = 1.0f / sum;
     for (std::int64_t j = 0; j < count; ++j)
         row[j] *= inverseSum;
 }

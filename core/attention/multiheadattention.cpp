@@ -290,6 +290,7 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
     detail::runLinear({{heads.data(), B * S, E, w.outProjWeight.data(), outBias, E,
                         result.output.data(), E}},
                       threads, options.cancel);
+    requireFiniteResult(result.output);
     return result;
 }
 

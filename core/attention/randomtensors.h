@@ -50,7 +50,7 @@ enum class Distribution {
     Uniform, ///< U(-sqrt 3, sqrt 3): unit variance, like Normal, but bounded
 };
 
-/** Parses "normal" / "uniform" (throws Error naming `--distribution` otherwise). */
+/** Parses "normal" / "uniform"; throws Error "distribution must be ..." otherwise. */
 Distribution parseDistribution(const std::string& name);
 std::string distributionName(Distribution distribution);
 

@@ -133,6 +133,7 @@ AttentionResult scaledDotProductAttention(const Tensor& query, const Tensor& key
     p.output = {result.output.data(), H * S * Dv, S * Dv, Dv};
     p.weights = params.needWeights ? result.weights.data() : nullptr;
     detail::runAttention(p, threads, options.cancel);
+    requireFiniteResult(result.output);
     return result;
 }
 

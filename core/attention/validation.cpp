@@ -33,6 +33,15 @@ void requireFiniteOrNegativeInfinity(const Tensor& tensor, const std::string& wh
     scan(tensor, what, [](float v) { return std::isnan(v) || v == INFINITY; });
 }
 
+void requireFiniteResult(const Tensor& output) {
+    try {
+        requireFinite(output, "the output");
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) +
+                    ": the computation overflowed float32 (the inputs are too large)");
+    }
+}
+
 void requireShape(const Shape& actual, const Shape& expected, const std::string& what) {
     if (actual != expected)
         throw Error(what + " must have shape " + shapeToString(expected) + " but has " +

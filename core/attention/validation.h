@@ -15,6 +15,12 @@ void requireFinite(const Tensor& tensor, const std::string& what);
  */
 void requireFiniteOrNegativeInfinity(const Tensor& tensor, const std::string& what);
 
+/**
+ * Throws Error when a computed output holds inf or NaN although every input was finite: the
+ * values overflowed float32 on the way (the message says so and names the first index).
+ */
+void requireFiniteResult(const Tensor& output);
+
 /** Throws Error "<what> must have shape <expected> but has <actual>". */
 void requireShape(const Shape& actual, const Shape& expected, const std::string& what);
 

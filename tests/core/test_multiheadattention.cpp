@@ -81,6 +81,7 @@ private slots:
     void constructorErrors();
     void forwardErrors();
     void memoryEstimateRefusesBeforeAllocating();
+    void overflowIsAnErrorNotNaN();
 };
 
 void TestMultiHeadAttention::matchesReference_data() {
@@ -367,6 +368,20 @@ void TestMultiHeadAttention::memoryEstimateRefusesBeforeAllocating() {
     AttentionParams noWeights;
     noWeights.needWeights = false;
     QVERIFY(errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, noWeights, options); }).isEmpty());
+}
+
+void TestMultiHeadAttention::overflowIsAnErrorNotNaN() {
+    // Finite inputs whose products overflow float32 must not come back as NaN weights.
+    const MultiHeadAttention mha(makeWeights({8, 2, 8, 8, true, false, false}, 31));
+    const Tensor huge({1, 3, 8}, 3e38f);
+    QString e = errorOf([&] { (void)mha.forward(huge); });
+    QVERIFY2(e.contains("overflow"), qPrintable(e));
+    const Tensor x = testing::randomTensor({1, 3, 8}, 32);
+    AttentionParams tiny;
+    tiny.scale = 1000.0f; // scale / temperature = 1e41: beyond float32
+    tiny.temperature = 1e-38f;
+    e = errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, tiny); });
+    QVERIFY2(e.contains("overflow"), qPrintable(e));
 }
 
 QTEST_APPLESS_MAIN(TestMultiHeadAttention)
