@@ -30,7 +30,8 @@ namespace {
 constexpr std::uint64_t kMaxHeaderSize = 100'000'000;
 constexpr std::uint64_t kLengthFieldSize = 8;
 constexpr const char* kMetadataKey = "__metadata__";
-constexpr const char* kSupportedDtypes = "F32, F16, BF16 or F64";
+constexpr const char* kSupportedDtypes =
+    "F32, F16, BF16, F64, BOOL, U8, I8, I16, U16, I32, U32, I64, U64, F8_E4M3 or F8_E5M2";
 
 struct DTypeInfo {
     DType type;
@@ -38,17 +39,18 @@ struct DTypeInfo {
     std::uint64_t size;
 };
 
-constexpr DTypeInfo kDtypes[] = {{DType::F32, "F32", 4},
-                                 {DType::F16, "F16", 2},
-                                 {DType::BF16, "BF16", 2},
-                                 {DType::F64, "F64", 8}};
+constexpr DTypeInfo kDtypes[] = {
+    {DType::F32, "F32", 4},  {DType::F16, "F16", 2},         {DType::BF16, "BF16", 2},
+    {DType::F64, "F64", 8},  {DType::BOOL, "BOOL", 1},       {DType::U8, "U8", 1},
+    {DType::I8, "I8", 1},    {DType::I16, "I16", 2},         {DType::U16, "U16", 2},
+    {DType::I32, "I32", 4},  {DType::U32, "U32", 4},         {DType::I64, "I64", 8},
+    {DType::U64, "U64", 8},  {DType::F8_E4M3, "F8_E4M3", 1}, {DType::F8_E5M2, "F8_E5M2", 1}};
 
 // dtypes the format defines that attnscope does not convert; named separately so that the error
 // says "not supported" rather than "unknown".
-constexpr std::string_view kOtherFormatDtypes[] = {
-    "BOOL",    "U8",      "I8",      "I16",     "U16",         "I32",         "U32",
-    "I64",     "U64",     "F8_E5M2", "F8_E4M3", "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0",
-    "F6_E2M3", "F6_E3M2", "F4",      "C64",     "C128"};
+constexpr std::string_view kOtherFormatDtypes[] = {"F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0",
+                                                   "F6_E2M3",     "F6_E3M2",     "F4",
+                                                   "C64",         "C128"};
 
 [[noreturn]] void fail(const std::string& source, const std::string& message) {
     throw Error(source + ": " + message);
@@ -516,6 +518,52 @@ Tensor File::toFloat(const std::string& name) const {
             values[i] = detail::narrowToFloat(
                 std::bit_cast<double>(detail::loadLittle<std::uint64_t>(src + i * width)));
         break;
+    // Integers convert as C++ does (exact up to 2^24, nearest float beyond); a boolean is 0 or 1.
+    case DType::BOOL:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = src[i] != std::byte{0} ? 1.0f : 0.0f;
+        break;
+    case DType::U8:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(std::to_integer<std::uint8_t>(src[i]));
+        break;
+    case DType::I8:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(static_cast<std::int8_t>(std::to_integer<std::uint8_t>(src[i])));
+        break;
+    case DType::I16:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(
+                static_cast<std::int16_t>(detail::loadLittle<std::uint16_t>(src + i * width)));
+        break;
+    case DType::U16:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(detail::loadLittle<std::uint16_t>(src + i * width));
+        break;
+    case DType::I32:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(
+                static_cast<std::int32_t>(detail::loadLittle<std::uint32_t>(src + i * width)));
+        break;
+    case DType::U32:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(detail::loadLittle<std::uint32_t>(src + i * width));
+        break;
+    case DType::I64:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(
+                static_cast<std::int64_t>(detail::loadLittle<std::uint64_t>(src + i * width)));
+        break;
+    case DType::U64:
+        for (std::size_t i = 0; i < values.size(); ++i)
+            values[i] = static_cast<float>(detail::loadLittle<std::uint64_t>(src + i * width));
+        break;
+    case DType::F8_E4M3:
+    case DType::F8_E5M2:
+        fail(m_impl->path, "tensor " + quotedName(name) + " has dtype " +
+                               std::string(info(tensorInfo->dtype).name) +
+                               ", which attnscope does not convert (expected F32, F16, BF16, F64 "
+                               "or an integer type)");
     }
     return out;
 }

@@ -13,8 +13,13 @@
 
 namespace attnscope::safetensors {
 
-/** Element types of the safetensors format that attnscope reads (all converted to float32). */
-enum class DType { F32, F16, BF16, F64 };
+/**
+ * Element types of the safetensors format that attnscope opens. Floats are converted to float32;
+ * integers and booleans too (checkpoints carry int64 `position_ids` buffers and boolean masks; a
+ * file that holds them must still open). The 8-bit float formats open but are refused when a
+ * tensor of them is converted.
+ */
+enum class DType { F32, F16, BF16, F64, BOOL, U8, I8, I16, U16, I32, U32, I64, U64, F8_E4M3, F8_E5M2 };
 
 /** One entry of the header: dtype, shape and its byte span relative to the data section. */
 struct TensorInfo {

@@ -32,9 +32,6 @@ namespace {
 constexpr double kTolerance = 1e-5;
 constexpr int kMinimumFixtures = 12;
 
-/** A fixture whose loading is known to fail for a reason outside core/models. */
-constexpr const char* kInt64Fixture = "bert_int64_position_ids";
-
 QString fixturesRoot() {
     return QFINDTESTDATA("../data/models");
 }
@@ -190,11 +187,6 @@ void TestModels::matchesPyTorch() {
     } catch (const Error& e) {
         loadError = describeError(e);
     }
-    // transformers 3.x–4.30 saved embeddings.position_ids as an int64 buffer, and Hub checkpoints
-    // of that era still carry it; core/formats/safetensors refuses the I64 dtype in any header,
-    // so these cannot be opened until it learns to skip non-float entries it is not asked for.
-    QEXPECT_FAIL(kInt64Fixture, "safetensors::File::open refuses I64 tensors (core/formats)",
-                 Abort);
     QVERIFY2(model.has_value(), qPrintable(loadError));
 
     QCOMPARE(std::int64_t(model->layers()), ref.attentions.dim(0));

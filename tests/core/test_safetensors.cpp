@@ -182,6 +182,7 @@ private slots:
     void convertsHalfPrecisionBitExactly();
     void convertsFloat64ToNearestFloat_data();
     void convertsFloat64ToNearestFloat();
+    void opensIntegerTensorsAndConvertsThem();
     void acceptsEdgeCases_data();
     void acceptsEdgeCases();
     void rejectsMalformedFiles_data();
@@ -344,6 +345,37 @@ void TestSafetensors::convertsHalfPrecisionBitExactly() {
     QCOMPARE(floatBits(file.toFloat("x").values()), (QList<quint32>{expected, expected, expected}));
 }
 
+void TestSafetensors::opensIntegerTensorsAndConvertsThem() {
+    // transformers 3.x-4.30 checkpoints carry an int64 position_ids buffer: the file must open.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("ints.safetensors");
+    std::string data;
+    for (std::int64_t v : {0LL, 1LL, -3LL, 1LL << 40})
+        for (int b = 0; b < 8; ++b)
+            data += static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * b)) & 0xff);
+    data += std::string("\x01\x00\x07", 3);     // BOOL [3]
+    data += std::string("\xfe", 1);              // I8 [1] = -2
+    data += std::string("\x38", 1);              // F8_E4M3 [1]
+    writeBytes(path, makeFile(object({entry("position_ids", "I64", "[1, 4]", "[0,32]"),
+                                      entry("mask", "BOOL", "[3]", "[32,35]"),
+                                      entry("small", "I8", "[1]", "[35,36]"),
+                                      entry("f8", "F8_E4M3", "[1]", "[36,37]")}),
+                              data));
+    const auto file = safetensors::File::open(path.toStdString());
+    QCOMPARE(file.toFloat("position_ids").values()[2], -3.0f);
+    QCOMPARE(file.toFloat("position_ids").values()[3], 1099511627776.0f);
+    QCOMPARE(file.toFloat("mask").values()[2], 1.0f);
+    QCOMPARE(file.toFloat("mask").values()[1], 0.0f);
+    QCOMPARE(file.toFloat("small").values()[0], -2.0f);
+    try {
+        (void)file.toFloat("f8");
+        QFAIL("F8 must not convert");
+    } catch (const Error& e) {
+        QVERIFY2(QString(e.what()).contains("'f8' has dtype F8_E4M3"), e.what());
+    }
+}
+
 void TestSafetensors::convertsFloat64ToNearestFloat_data() {
     QTest::addColumn<double>("stored");
     QTest::addColumn<quint32>("expected");
@@ -477,14 +509,14 @@ void TestSafetensors::rejectsMalformedFiles_data() {
     row("entry_unexpected_field",
         makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1}})", "abcd"),
         {"tensor 'w' has unexpected field 'extra'"});
-    row("dtype_i64_not_supported", makeFile(one("I64", "[1]", "[0,8]"), eight),
-        {"tensor 'w'", "dtype 'I64' is not supported", "expected F32, F16, BF16 or F64"});
-    row("dtype_bool_not_supported", makeFile(one("BOOL", "[1]", "[0,1]"), "x"),
-        {"dtype 'BOOL' is not supported"});
-    row("dtype_f8_not_supported", makeFile(one("F8_E4M3", "[1]", "[0,1]"), "x"),
-        {"dtype 'F8_E4M3' is not supported"});
+    row("dtype_i64_wrong_span", makeFile(one("I64", "[2]", "[0,8]"), eight),
+        {"tensor 'w'", "I64"});
+    row("dtype_f8_fnuz_not_supported", makeFile(one("F8_E4M3FNUZ", "[1]", "[0,1]"), "x"),
+        {"dtype 'F8_E4M3FNUZ' is not supported"});
+    row("dtype_complex_not_supported", makeFile(one("C64", "[1]", "[0,8]"), eight),
+        {"dtype 'C64' is not supported"});
     row("dtype_unknown", makeFile(one("F33", "[1]", "[0,4]"), "abcd"),
-        {"tensor 'w'", "dtype 'F33' is unknown", "expected F32, F16, BF16 or F64"});
+        {"tensor 'w'", "dtype 'F33' is unknown", "expected F32, F16, BF16, F64, BOOL"});
     row("dtype_lowercase_unknown", makeFile(one("f32", "[1]", "[0,4]"), "abcd"),
         {"dtype 'f32' is unknown"});
     row("dtype_not_string",

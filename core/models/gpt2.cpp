@@ -1,0 +1,72 @@
+#include "core/models/gpt2.h"
+
+#include <cmath>
+#include <utility>
+
+namespace attnscope {
+
+WeightNaming gpt2Naming() {
+    return {"transformer", {"wte.", "wpe.", "h.", "ln_f."}, {"attn.bias", "attn.masked_bias"}};
+}
+
+TransformerNetwork loadGpt2(const ModelConfig& config, ModelWeights& weights) {
+    const std::int64_t E = config.hiddenSize, I = config.intermediateSize;
+    const std::string inner = "n_inner (or 4 * n_embd)";
+    const auto vector = [&](const std::string& name, std::int64_t size, const std::string& field) {
+        return weights.take(name, {size}, "[" + field + "]");
+    };
+    const auto norm = [&](const std::string& prefix) {
+        return LayerNormWeights{vector(prefix + ".weight", E, "n_embd"),
+                                vector(prefix + ".bias", E, "n_embd"), config.layerNormEps};
+    };
+    // Conv1D (transformers/pytorch_utils.py) computes x·W + b with W stored [in, out].
+    const auto conv1d = [&](const std::string& prefix, std::int64_t in, const std::string& inField,
+                            std::int64_t out, const std::string& outField) {
+        return std::pair{weights.takeTransposed(prefix + ".weight", {in, out},
+                                                "[" + inField + ", " + outField + "], Conv1D"),
+                         vector(prefix + ".bias", out, outField)};
+    };
+
+    TransformerNetwork network;
+    Embeddings& emb = network.embeddings;
+    emb.word = weights.take("wte.weight", {config.vocabSize, E}, "[vocab_size, n_embd]");
+    emb.position =
+        weights.take("wpe.weight", {config.positionEmbeddings, E}, "[n_positions, n_embd]");
+
+    for (std::int64_t layer = 0; layer < config.numLayers; ++layer) {
+        const std::string p = "h." + std::to_string(layer);
+        LayerNormWeights ln1 = norm(p + ".ln_1");
+        auto [qkv, qkvBias] = conv1d(p + ".attn.c_attn", E, "n_embd", 3 * E, "3 * n_embd");
+        auto [proj, projBias] = conv1d(p + ".attn.c_proj", E, "n_embd", E, "n_embd");
+        LayerNormWeights ln2 = norm(p + ".ln_2");
+        auto [fc, fcBias] = conv1d(p + ".mlp.c_fc", E, "n_embd", I, inner);
+        auto [fcProj, fcProjBias] = conv1d(p + ".mlp.c_proj", I, inner, E, "n_embd");
+        if (!weights.complete())
+            continue;
+
+        // GPT2Attention._attn: divide by sqrt(head dim) if scale_attn_weights, and by
+        // layer_idx + 1 if scale_attn_by_inverse_layer_idx.
+        double scale =
+            config.scaleAttentionWeights ? 1.0 / std::sqrt(double(config.headDim())) : 1.0;
+        if (config.scaleByInverseLayerIndex)
+            scale /= double(layer + 1);
+
+        MultiHeadAttentionWeights attention;
+        attention.numHeads = config.numHeads;
+        attention.inProjWeight = std::move(qkv);
+        attention.inProjBias = std::move(qkvBias);
+        attention.outProjWeight = std::move(proj);
+        attention.outProjBias = std::move(projBias);
+        network.blocks.push_back(TransformerBlock{
+            MultiHeadAttention(std::move(attention)), std::move(ln1), std::move(fc),
+            std::move(fcBias), std::move(fcProj), std::move(fcProjBias), std::move(ln2),
+            NormPlacement::Pre, config.activation,
+            /*causal=*/true, static_cast<float>(scale)});
+    }
+    network.finalNorm = norm("ln_f");
+    weights.finish("a gpt2 model with " + std::to_string(config.numLayers) +
+                   (config.numLayers == 1 ? " layer" : " layers"));
+    return network;
+}
+
+} // namespace attnscope
