@@ -1,6 +1,8 @@
 #include "app/cli/commands.h"
 
 #include "app/cli/arguments.h"
+#include "app/cli/common.h"
+#include "core/formats/atomicwrite.h"
 #include "core/attention/multiheadattention.h"
 #include "core/attention/randomtensors.h"
 #include "core/attention/scaleddotproduct.h"
@@ -33,6 +35,8 @@ constexpr std::int64_t kMaxThreads = 4096;
 constexpr std::int64_t kMaxRepeat = 1'000'000;
 constexpr std::int64_t kBytesPerMiB = std::int64_t{1} << 20;
 
+} // namespace
+
 OptionSpec threadsOption() {
     return {"threads", "N",
             "Worker threads; 0 = every core (default). Results do not depend on it."};
@@ -53,13 +57,6 @@ ComputeOptions computeOptions(const ParsedArguments& arguments) {
     }
     return options;
 }
-
-/** An output file the command will write, remembered so that a failure can take it back. */
-struct Output {
-    std::string option;
-    std::string path;
-    const Tensor* tensor = nullptr;
-};
 
 std::filesystem::path comparablePath(const std::string& path) {
     std::error_code error;
@@ -100,7 +97,10 @@ void writeOutputs(const std::vector<Output>& outputs) {
     std::vector<std::string> written;
     try {
         for (const Output& output : outputs) {
-            npy::write(output.path, *output.tensor);
+            if (output.tensor != nullptr)
+                npy::write(output.path, *output.tensor);
+            else
+                writeFileAtomically(output.path, output.text);
             written.push_back(output.path);
         }
     } catch (...) {
@@ -115,7 +115,7 @@ void writeOutputs(const std::vector<Output>& outputs) {
 void addOutput(std::vector<Output>& outputs, const ParsedArguments& arguments,
                const std::string& option) {
     if (const std::optional<std::string> path = arguments.value(option)) {
-        outputs.push_back({option, *path, nullptr});
+        outputs.push_back({option, *path, nullptr, {}});
     }
 }
 
@@ -126,6 +126,8 @@ void setTensor(std::vector<Output>& outputs, const std::string& option, const Te
         }
     }
 }
+
+namespace {
 
 // Six significant digits are far finer than the run-to-run noise of a timing, and keep the line
 // short.
@@ -231,11 +233,16 @@ const ArgumentParser& showParser() {
     return parser;
 }
 
-constexpr std::array<Command, 4> kCommands{{
+constexpr std::array<Command, 7> kCommands{{
     {"mha", "Run nn.MultiheadAttention from a state_dict on .npy inputs.", &runMha},
     {"random", "Attention weights of a deterministic random problem.", &runRandom},
     {"bench", "Time the multi-head attention forward pass; prints JSON.", &runBench},
     {"show", "Print attention weights from a .npy file as text, head by head.", &runShow},
+    {"tokenize", "Tokenize text with a model's tokenizer; prints ids, tokens, offsets.",
+     &runTokenize},
+    {"attention", "Every layer's and head's attention of a model on a text.", &runAttention},
+    {"coref-eval", "Score every head on pronoun -> antecedent links (Clark et al. 2019).",
+     &runCorefEval},
 }};
 
 } // namespace
@@ -265,7 +272,7 @@ std::string topLevelUsage() {
            "       attnscope-cli --version\n\n"
            "Multi-head attention from the command line.\n\nCommands:\n";
     for (const Command& command : kCommands) {
-        out << "  " << command.name << std::string(8 - command.name.size(), ' ') << command.summary
+        out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
             << '\n';
     }
     out << "\nExit status: 0 on success, 2 on any error (reported as one line on stderr).\n";

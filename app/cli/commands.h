@@ -31,5 +31,8 @@ void runMha(std::span<const std::string> arguments, std::ostream& out);
 void runRandom(std::span<const std::string> arguments, std::ostream& out);
 void runBench(std::span<const std::string> arguments, std::ostream& out);
 void runShow(std::span<const std::string> arguments, std::ostream& out);
+void runTokenize(std::span<const std::string> arguments, std::ostream& out);
+void runAttention(std::span<const std::string> arguments, std::ostream& out);
+void runCorefEval(std::span<const std::string> arguments, std::ostream& out);
 
 } // namespace attnscope::cli
