@@ -14,6 +14,8 @@ namespace {
 constexpr std::size_t kCacheLine = 64;
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 constexpr std::size_t kHugeThreshold = std::size_t{4} << 20;
+/** Blocks from this size on are kept for reuse when freed (see LargeBlockCache). */
+constexpr std::size_t kCacheThreshold = std::size_t{64} << 10;
 /** Freed large blocks kept for reuse, in total at most this many bytes. */
 constexpr std::size_t kCacheCapacity = std::size_t{1} << 30;
 
@@ -22,10 +24,11 @@ std::size_t roundUp(std::size_t bytes, std::size_t multiple) {
 }
 
 /**
- * Recently freed large blocks. The app recomputes the same shapes on every slider move and a
- * benchmark repeats one shape, and on a virtual machine first-touching fresh pages costs more than
- * the attention itself (see alignedallocator.h), so a freed block of the same size is handed back
- * instead of being returned to the kernel. Bounded by kCacheCapacity.
+ * Recently freed blocks of 64 KiB and more. The app recomputes the same shapes on every slider
+ * move and a benchmark repeats one shape, and glibc returns such blocks to the kernel (mmap) so
+ * that every call page-faults them in again; on a virtual machine first-touching fresh pages costs
+ * more than the attention itself (see alignedallocator.h). A freed block of the same size is
+ * handed back instead. Bounded by kCacheCapacity.
  */
 class LargeBlockCache {
 public:
@@ -88,7 +91,7 @@ void* allocateAligned(std::size_t bytes) {
     const std::size_t size = roundUp(bytes, alignment);
     if (size < bytes) // wrapped around
         throw std::bad_alloc();
-    if (huge) {
+    if (size >= kCacheThreshold) {
         if (void* reused = largeBlockCache().take(size))
             return reused;
     }
@@ -107,9 +110,10 @@ void deallocateAligned(void* pointer, std::size_t bytes) noexcept {
         return;
     if (bytes == 0)
         bytes = 1;
-    if (bytes >= kHugeThreshold) {
+    const std::size_t size = roundUp(bytes, bytes >= kHugeThreshold ? kHugePage : kCacheLine);
+    if (size >= kCacheThreshold) {
         try {
-            if (largeBlockCache().keep(pointer, roundUp(bytes, kHugePage)))
+            if (largeBlockCache().keep(pointer, size))
                 return;
         } catch (...) { // bad_alloc growing the list: just free the block
         }
