@@ -1,6 +1,7 @@
 #include "core/analysis/corefeval.h"
 
 #include "core/base/error.h"
+#include "core/base/jsonvalue.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -22,29 +23,6 @@ namespace {
 
 constexpr qint64 kMaxFileBytes = qint64{256} << 20;
 
-std::string jsonTypeName(const QJsonValue& value) {
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return value.toBool() ? "true" : "false";
-    case QJsonValue::Double: {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", value.toDouble());
-        return buffer;
-    }
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
-
 /** Unicode code points of a QString, counting a lone surrogate as one (it becomes U+FFFD). */
 int codePointCount(const QString& text) {
     int count = 0;
@@ -64,7 +42,7 @@ public:
     [[noreturn]] void fail(const std::string& message) const { throw Error(m_prefix + message); }
 
     int spanBound(const QJsonValue& value, const std::string& field) const {
-        const std::string found = jsonTypeName(value);
+        const std::string found = jsonValueDescription(value);
         if (!value.isDouble())
             fail(field + " must be a non-negative integer, found " + found);
         const double number = value.toDouble();
@@ -84,7 +62,7 @@ public:
         if (!value.isArray() || value.toArray().size() != 2)
             fail(field + " must be an array of two integers [start, end], found " +
                  (value.isArray() ? "an array of " + std::to_string(value.toArray().size())
-                                  : jsonTypeName(value)));
+                                  : jsonValueDescription(value)));
         const QJsonArray pair = value.toArray();
         const int start = spanBound(pair[0], field + "[0]");
         const int end = spanBound(pair[1], field + "[1]");
@@ -115,10 +93,10 @@ CorefSentence parseLine(std::string_view line, const std::string& source, int li
 
     const QJsonValue text = object.value(QStringLiteral("text"));
     if (!text.isString())
-        parser.fail("\"text\" must be a string, found " + jsonTypeName(text));
+        parser.fail("\"text\" must be a string, found " + jsonValueDescription(text));
     const QJsonValue links = object.value(QStringLiteral("links"));
     if (!links.isArray())
-        parser.fail("\"links\" must be an array, found " + jsonTypeName(links));
+        parser.fail("\"links\" must be an array, found " + jsonValueDescription(links));
 
     CorefSentence sentence;
     sentence.text = text.toString().toStdString();
@@ -129,7 +107,7 @@ CorefSentence parseLine(std::string_view line, const std::string& source, int li
         const std::string field = "links[" + std::to_string(i) + "]";
         if (!array[i].isObject())
             parser.fail(field + " must be an object {\"pronoun\": [s, e], \"antecedent\": [s, e]}" +
-                        ", found " + jsonTypeName(array[i]));
+                        ", found " + jsonValueDescription(array[i]));
         const QJsonObject link = array[i].toObject();
         sentence.links.push_back({parser.span(link, field + ".pronoun", length),
                                   parser.span(link, field + ".antecedent", length)});

@@ -1,6 +1,7 @@
 #include "core/formats/safetensors.h"
 
 #include "core/base/error.h"
+#include "core/base/jsonvalue.h"
 #include "core/formats/atomicwrite.h"
 #include "core/formats/byteorder.h"
 
@@ -40,17 +41,16 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kDtypes[] = {
-    {DType::F32, "F32", 4},  {DType::F16, "F16", 2},         {DType::BF16, "BF16", 2},
-    {DType::F64, "F64", 8},  {DType::BOOL, "BOOL", 1},       {DType::U8, "U8", 1},
-    {DType::I8, "I8", 1},    {DType::I16, "I16", 2},         {DType::U16, "U16", 2},
-    {DType::I32, "I32", 4},  {DType::U32, "U32", 4},         {DType::I64, "I64", 8},
-    {DType::U64, "U64", 8},  {DType::F8_E4M3, "F8_E4M3", 1}, {DType::F8_E5M2, "F8_E5M2", 1}};
+    {DType::F32, "F32", 4}, {DType::F16, "F16", 2},         {DType::BF16, "BF16", 2},
+    {DType::F64, "F64", 8}, {DType::BOOL, "BOOL", 1},       {DType::U8, "U8", 1},
+    {DType::I8, "I8", 1},   {DType::I16, "I16", 2},         {DType::U16, "U16", 2},
+    {DType::I32, "I32", 4}, {DType::U32, "U32", 4},         {DType::I64, "I64", 8},
+    {DType::U64, "U64", 8}, {DType::F8_E4M3, "F8_E4M3", 1}, {DType::F8_E5M2, "F8_E5M2", 1}};
 
 // dtypes the format defines that attnscope does not convert; named separately so that the error
 // says "not supported" rather than "unknown".
-constexpr std::string_view kOtherFormatDtypes[] = {"F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0",
-                                                   "F6_E2M3",     "F6_E3M2",     "F4",
-                                                   "C64",         "C128"};
+constexpr std::string_view kOtherFormatDtypes[] = {
+    "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64", "C128"};
 
 [[noreturn]] void fail(const std::string& source, const std::string& message) {
     throw Error(source + ": " + message);
@@ -72,26 +72,6 @@ std::string quotedName(std::string_view text) {
     return out + (text.size() > limit ? "...'" : "'");
 }
 
-std::string typeName(const QJsonValue& value) {
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return "a boolean";
-    case QJsonValue::Double:
-        return "a number";
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
-
 /**
  * A JSON number that must be a non-negative integer. QJsonDocument keeps integers that fit in
  * int64 exactly and everything else as double, so this both rejects 2.5 and -1 and reads 2^53 + 1
@@ -100,7 +80,7 @@ std::string typeName(const QJsonValue& value) {
 std::int64_t nonNegativeInteger(const QJsonValue& value, const std::string& source,
                                 const std::string& what) {
     if (!value.isDouble())
-        fail(source, what + " must be a non-negative integer, found " + typeName(value));
+        fail(source, what + " must be a non-negative integer, found " + jsonTypeName(value));
     const double asDouble = value.toDouble();
     if (!std::isfinite(asDouble) || std::trunc(asDouble) != asDouble)
         fail(source, what + " must be a non-negative integer, found " +
@@ -118,7 +98,7 @@ std::int64_t nonNegativeInteger(const QJsonValue& value, const std::string& sour
 const DTypeInfo& parseDtype(const QJsonValue& value, const std::string& source,
                             const std::string& tensor) {
     if (!value.isString())
-        fail(source, "tensor " + tensor + ": dtype must be a string, found " + typeName(value));
+        fail(source, "tensor " + tensor + ": dtype must be a string, found " + jsonTypeName(value));
     const std::string name = value.toString().toStdString();
     for (const DTypeInfo& entry : kDtypes)
         if (entry.name == name)
@@ -134,7 +114,7 @@ TensorInfo parseEntry(const std::string& name, const QJsonValue& value, std::uin
                       const std::string& source) {
     const std::string label = quotedName(name);
     if (!value.isObject())
-        fail(source, "tensor " + label + " must be a JSON object, found " + typeName(value));
+        fail(source, "tensor " + label + " must be a JSON object, found " + jsonTypeName(value));
     const QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
         const QString key = it.key();
@@ -156,7 +136,7 @@ TensorInfo parseEntry(const std::string& name, const QJsonValue& value, std::uin
     const QJsonValue shapeValue = object.value(QLatin1String("shape"));
     if (!shapeValue.isArray())
         fail(source, "tensor " + label + ": shape must be an array of integers, found " +
-                         typeName(shapeValue));
+                         jsonTypeName(shapeValue));
     const QJsonArray shape = shapeValue.toArray();
     tensor.shape.reserve(static_cast<std::size_t>(shape.size()));
     for (qsizetype i = 0; i < shape.size(); ++i)
@@ -169,7 +149,7 @@ TensorInfo parseEntry(const std::string& name, const QJsonValue& value, std::uin
              "tensor " + label + ": data_offsets must be an array [begin, end], found " +
                  (offsetsValue.isArray()
                       ? "an array of " + std::to_string(offsetsValue.toArray().size()) + " values"
-                      : typeName(offsetsValue)));
+                      : jsonTypeName(offsetsValue)));
     const QJsonArray offsets = offsetsValue.toArray();
     tensor.begin = static_cast<std::uint64_t>(
         nonNegativeInteger(offsets.at(0), source, "tensor " + label + ": data_offsets begin"));
@@ -209,14 +189,14 @@ std::map<std::string, std::string> parseMetadata(const QJsonValue& value,
     if (value.isNull())
         return metadata;
     if (!value.isObject())
-        fail(source,
-             std::string(kMetadataKey) + " must be an object of strings, found " + typeName(value));
+        fail(source, std::string(kMetadataKey) + " must be an object of strings, found " +
+                         jsonTypeName(value));
     const QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!it.value().isString())
             fail(source, std::string(kMetadataKey) + " entry " +
                              quotedName(it.key().toStdString()) + " must be a string, found " +
-                             typeName(it.value()));
+                             jsonTypeName(it.value()));
         metadata[it.key().toStdString()] = it.value().toString().toStdString();
     }
     return metadata;
@@ -529,7 +509,8 @@ Tensor File::toFloat(const std::string& name) const {
         break;
     case DType::I8:
         for (std::size_t i = 0; i < values.size(); ++i)
-            values[i] = static_cast<float>(static_cast<std::int8_t>(std::to_integer<std::uint8_t>(src[i])));
+            values[i] =
+                static_cast<float>(static_cast<std::int8_t>(std::to_integer<std::uint8_t>(src[i])));
         break;
     case DType::I16:
         for (std::size_t i = 0; i < values.size(); ++i)

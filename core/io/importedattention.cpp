@@ -1,6 +1,7 @@
 #include "core/io/importedattention.h"
 
 #include "core/base/error.h"
+#include "core/base/jsonvalue.h"
 #include "core/formats/atomicwrite.h"
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
@@ -36,26 +37,6 @@ std::string number(double value) {
     return buffer;
 }
 
-std::string jsonKind(const QJsonValue& value) {
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return "a boolean";
-    case QJsonValue::Double:
-        return "a number";
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
-
 /** A JSON list of strings; `source` and `what` name it in errors. */
 std::vector<std::string> parseTokenList(const QByteArray& json, const std::string& source,
                                         const std::string& what) {
@@ -74,7 +55,7 @@ std::vector<std::string> parseTokenList(const QByteArray& json, const std::strin
     for (qsizetype i = 0; i < array.size(); ++i) {
         if (!array[i].isString())
             fail(source, what + "[" + std::to_string(i) + "] must be a string, found " +
-                             jsonKind(array[i]));
+                             jsonTypeName(array[i]));
         tokens.push_back(array[i].toString().toStdString());
     }
     return tokens;

@@ -2,6 +2,7 @@
 
 #include "core/attention/multiheadattention.h"
 #include "core/base/error.h"
+#include "core/base/jsonvalue.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -18,26 +19,6 @@ namespace {
 constexpr qint64 kMaxConfigBytes = 16 * 1024 * 1024;
 /** No real model comes near this; it keeps every product of sizes far from int64 overflow. */
 constexpr std::int64_t kMaxDimension = std::int64_t(1) << 24;
-
-std::string typeName(const QJsonValue& value) {
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return value.toBool() ? "true" : "false";
-    case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest).toStdString();
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
 
 /** Typed access to the top-level fields of one config.json; every error names file and field. */
 class Fields {
@@ -77,7 +58,8 @@ public:
         if (value.isUndefined() || value.isNull())
             return fallback;
         if (!value.isString())
-            fail(std::string("field '") + key + "' must be a string, found " + typeName(value));
+            fail(std::string("field '") + key + "' must be a string, found " +
+                 jsonValueDescription(value));
         return value.toString().toStdString();
     }
 
@@ -87,7 +69,7 @@ public:
             return fallback;
         if (!value.isBool())
             fail(std::string("field '") + key + "' must be true or false, found " +
-                 typeName(value));
+                 jsonValueDescription(value));
         return value.toBool();
     }
 
@@ -97,7 +79,7 @@ public:
             return fallback;
         if (!value.isDouble() || !std::isfinite(value.toDouble()) || value.toDouble() <= 0.0)
             fail(std::string("field '") + key + "' must be a positive number, found " +
-                 typeName(value));
+                 jsonValueDescription(value));
         return value.toDouble();
     }
 
@@ -109,14 +91,15 @@ private:
                                                     : "an integer";
         if (!value.isDouble())
             fail(std::string("field '") + key + "' must be " + expected + ", found " +
-                 typeName(value));
+                 jsonValueDescription(value));
         const double number = value.toDouble();
         if (!std::isfinite(number) || std::trunc(number) != number || number < double(minimum))
             fail(std::string("field '") + key + "' must be " + expected + ", found " +
-                 typeName(value));
+                 jsonValueDescription(value));
         if (number > double(kMaxDimension))
-            fail(std::string("field '") + key + "' is " + typeName(value) + ", more than " +
-                 std::to_string(kMaxDimension) + " (not a model attnscope can run)");
+            fail(std::string("field '") + key + "' is " + jsonValueDescription(value) +
+                 ", more than " + std::to_string(kMaxDimension) +
+                 " (not a model attnscope can run)");
         return static_cast<std::int64_t>(number);
     }
 

@@ -1,6 +1,7 @@
 #include "core/tokenize/jsonreader.h"
 
 #include "core/base/error.h"
+#include "core/base/jsonvalue.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -10,29 +11,7 @@
 
 namespace attnscope::json {
 
-namespace {
-
-std::string kindOf(const QJsonValue& value) {
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return "null";
-    case QJsonValue::Bool:
-        return "a boolean";
-    case QJsonValue::Double:
-        return "a number";
-    case QJsonValue::String:
-        return "a string";
-    case QJsonValue::Array:
-        return "an array";
-    case QJsonValue::Object:
-        return "an object";
-    case QJsonValue::Undefined:
-        break;
-    }
-    return "nothing";
-}
-
-} // namespace
+namespace {} // namespace
 
 Where Where::operator/(const std::string& field) const {
     return {file, path.empty() ? field : path + "." + field};
@@ -69,28 +48,28 @@ QJsonObject parseObject(const QByteArray& bytes, const std::string& file) {
 
 QJsonObject object(const QJsonValue& value, const Where& where) {
     if (!value.isObject()) {
-        fail(where, "expected an object, found " + kindOf(value));
+        fail(where, "expected an object, found " + jsonTypeName(value));
     }
     return value.toObject();
 }
 
 QJsonArray array(const QJsonValue& value, const Where& where) {
     if (!value.isArray()) {
-        fail(where, "expected an array, found " + kindOf(value));
+        fail(where, "expected an array, found " + jsonTypeName(value));
     }
     return value.toArray();
 }
 
 std::string string(const QJsonValue& value, const Where& where) {
     if (!value.isString()) {
-        fail(where, "expected a string, found " + kindOf(value));
+        fail(where, "expected a string, found " + jsonTypeName(value));
     }
     return value.toString().toStdString();
 }
 
 bool boolean(const QJsonValue& value, const Where& where) {
     if (!value.isBool()) {
-        fail(where, "expected true or false, found " + kindOf(value));
+        fail(where, "expected true or false, found " + jsonTypeName(value));
     }
     return value.toBool();
 }
@@ -100,7 +79,7 @@ int integer(const QJsonValue& value, const Where& where) {
     if (!value.isDouble() || std::floor(d) != d || d < 0 ||
         d > static_cast<double>(std::numeric_limits<int>::max())) {
         fail(where, "expected a non-negative integer, found " +
-                        (value.isDouble() ? std::to_string(d) : kindOf(value)));
+                        (value.isDouble() ? std::to_string(d) : jsonTypeName(value)));
     }
     return static_cast<int>(d);
 }
