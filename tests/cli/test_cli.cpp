@@ -2,6 +2,7 @@
 // exit status 2 with one line on stderr and no output file; good inputs must give exactly what the
 // library gives when called directly.
 
+#include "clirunner.h"
 #include "core/attention/multiheadattention.h"
 #include "core/attention/randomtensors.h"
 #include "core/attention/threading.h"
@@ -28,38 +29,6 @@
 using namespace attnscope;
 
 namespace {
-
-struct CliRun {
-    bool finished = false;
-    int exitCode = -1;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(ATTNSCOPE_CLI_PATH), arguments);
-    process.closeWriteChannel();
-    CliRun run;
-    run.finished = process.waitForFinished(300'000);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitCode();
-    run.exitStatus = process.exitStatus();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
-QString describe(const CliRun& run) {
-    return QStringLiteral("exit %1 (%2), stdout: %3, stderr: %4")
-        .arg(run.exitCode)
-        .arg(run.exitStatus == QProcess::NormalExit ? "normal" : "crash")
-        .arg(QString::fromUtf8(run.out.left(500)), QString::fromUtf8(run.err.left(500)));
-}
 
 QStringList substituted(QStringList arguments, const QString& in, const QString& out) {
     for (QString& argument : arguments) {
@@ -503,10 +472,8 @@ void TestCli::badInvocation_data() {
         {"--key-padding-mask"});
     add("attn_mask_wrong_shape", mha + QStringList{"--attn-mask", "{in}/attn_5x4.npy"},
         {"mask", "[5, 4]"});
-    add("query_overflowing_float32", withValue(mha, "--query", "{in}/q_huge.npy"),
-        {"overflow"});
-    add("scale_overflowing_scores", mha + QStringList{"--scale", "3e38"},
-        {"overflow"});
+    add("query_overflowing_float32", withValue(mha, "--query", "{in}/q_huge.npy"), {"overflow"});
+    add("scale_overflowing_scores", mha + QStringList{"--scale", "3e38"}, {"overflow"});
     add("temperature_overflowing_scores",
         mha + QStringList{"--scale", "1000", "--temperature", "1e-38"}, {"overflow"});
     add("nan_in_additive_mask", mha + QStringList{"--attn-mask", "{in}/attn_nan.npy"},
@@ -556,10 +523,11 @@ void TestCli::badInvocation() {
     QVERIFY2(run.out.isEmpty(), qPrintable(describe(run)));
 
     QVERIFY2(run.err.endsWith('\n') && run.err.count('\n') == 1, qPrintable(describe(run)));
-    const QString command = arguments.isEmpty() || arguments[0].startsWith('-') ||
-                                    !QStringList{"mha", "random", "bench", "show"}.contains(arguments[0])
-                                ? QString()
-                                : ' ' + arguments[0];
+    const QString command =
+        arguments.isEmpty() || arguments[0].startsWith('-') ||
+                !QStringList{"mha", "random", "bench", "show"}.contains(arguments[0])
+            ? QString()
+            : ' ' + arguments[0];
     const QString line = QString::fromUtf8(run.err);
     QVERIFY2(line.startsWith("attnscope-cli" + command + ": error: "), qPrintable(line));
     for (const QString& keyword : keywords) {

@@ -1,6 +1,7 @@
 // attnscope-cli's model subcommands (tokenize, attention, coref-eval) driven through QProcess on a
 // tiny BERT fixture given a vocabulary, compared with the library they call.
 
+#include "clirunner.h"
 #include "core/analysis/corefeval.h"
 #include "core/formats/npy.h"
 #include "core/models/textmodel.h"
@@ -17,38 +18,6 @@
 using namespace attnscope;
 
 namespace {
-
-struct CliRun {
-    bool finished = false;
-    int exitCode = -1;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(ATTNSCOPE_CLI_PATH), arguments);
-    process.closeWriteChannel();
-    CliRun run;
-    run.finished = process.waitForFinished(300'000);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitCode();
-    run.exitStatus = process.exitStatus();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
-QString describe(const CliRun& run) {
-    return QStringLiteral("exit %1 (%2), stdout: %3, stderr: %4")
-        .arg(run.exitCode)
-        .arg(run.exitStatus == QProcess::NormalExit ? "normal" : "crash")
-        .arg(QString::fromUtf8(run.out.left(500)), QString::fromUtf8(run.err.left(500)));
-}
 
 void writeText(const QString& path, const QByteArray& text) {
     QFile file(path);
@@ -106,8 +75,7 @@ void TestCliModels::attentionMatchesLibrary() {
                                "--tokens-out", tokens, "--threads", "1"});
     QVERIFY2(run.finished && run.exitCode == 0 && run.err.isEmpty(), qPrintable(describe(run)));
     const Tensor written = npy::readFloat(out.toStdString(), "A");
-    const TextAttention expected =
-        TextModel::load(m_model.toStdString()).run(text.toStdString());
+    const TextAttention expected = TextModel::load(m_model.toStdString()).run(text.toStdString());
     QCOMPARE(written.shape(), (Shape{3, 4, 7, 7}));
     QVERIFY(written == expected.output.attentions);
     QFile tokensFile(tokens);
@@ -124,8 +92,8 @@ void TestCliModels::attentionTruncatesWithWarning() {
     for (int i = 0; i < 30; ++i)
         words << QString("w%1").arg(10 + i);
     const QString out = m_dir.filePath("long.npy");
-    const CliRun run = runCli({"attention", "--model", m_model, "--text", words.join(' '),
-                               "--out", out});
+    const CliRun run =
+        runCli({"attention", "--model", m_model, "--text", words.join(' '), "--out", out});
     QVERIFY2(run.finished && run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY2(run.err.contains("warning") && run.err.contains("32 tokens") &&
                  run.err.contains("at most 24"),
@@ -135,7 +103,8 @@ void TestCliModels::attentionTruncatesWithWarning() {
 
 void TestCliModels::corefEvalPrintsTableBestHeadAndBaseline() {
     const QString data = m_dir.filePath("links.jsonl");
-    writeText(data, R"({"text": "w5 w6 w7 w8", "links": [{"pronoun": [9, 11], "antecedent": [0, 2]}]}
+    writeText(data,
+              R"({"text": "w5 w6 w7 w8", "links": [{"pronoun": [9, 11], "antecedent": [0, 2]}]}
 {"text": "w9 w10 w11", "links": [{"pronoun": [7, 10], "antecedent": [3, 6]}]}
 )");
     const CliRun run = runCli({"coref-eval", "--model", m_model, "--data", data});
@@ -147,7 +116,8 @@ void TestCliModels::corefEvalPrintsTableBestHeadAndBaseline() {
         const TextAttention result = model.run(sentence.text);
         evaluator.add(result.encoding, result.output.attentions, sentence.links);
     }
-    QCOMPARE(QString::fromUtf8(run.out), QString::fromStdString(formatCorefReport(evaluator.report())));
+    QCOMPARE(QString::fromUtf8(run.out),
+             QString::fromStdString(formatCorefReport(evaluator.report())));
     QVERIFY(run.out.contains("best head: layer"));
     QVERIFY(run.out.contains("uniform baseline"));
 }
