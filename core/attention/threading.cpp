@@ -9,6 +9,9 @@
 #include <tbb/task_group.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -33,6 +36,27 @@ int resolveThreadCount(int requested) {
     return requested == 0 ? cores : std::min(requested, cores);
 }
 
+namespace {
+
+/**
+ * One task arena per worker count, made once and kept: constructing and tearing down an arena on
+ * every call cost milliseconds (workers join and leave), which dominated small problems — a model
+ * runs a dozen parallel loops per layer. Arenas are safe to enter from several threads at once.
+ */
+tbb::task_arena& arenaFor(int workers) {
+    static std::mutex mutex;
+    static std::map<int, std::unique_ptr<tbb::task_arena>> arenas;
+    std::lock_guard lock(mutex);
+    std::unique_ptr<tbb::task_arena>& arena = arenas[workers];
+    if (!arena) {
+        arena = std::make_unique<tbb::task_arena>(workers);
+        arena->initialize();
+    }
+    return *arena;
+}
+
+} // namespace
+
 void parallelForBlocks(int threads, std::int64_t count, const CancellationToken& cancel,
                        const std::function<void(std::int64_t)>& body) {
     if (count <= 0)
@@ -52,8 +76,7 @@ void parallelForBlocks(int threads, std::int64_t count, const CancellationToken&
     }
 
     tbb::task_group_context context;
-    tbb::task_arena arena(workers);
-    arena.execute([&] {
+    arenaFor(workers).execute([&] {
         // simple_partitioner with grain 1: every index is scheduled as its own task, so the
         // partition of work never depends on the number of workers.
         tbb::parallel_for(
