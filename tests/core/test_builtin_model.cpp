@@ -52,7 +52,8 @@ private:
 void TestBuiltinModel::initTestCase() {
     m_folder = builtinModelFolder({});
     m_model.emplace(TextModel::load(m_folder));
-    for (const char* file : {"eval/heldout_en.jsonl", "eval/heldout_zh.jsonl"})
+    for (const char* file : {"eval/heldout_en.jsonl", "eval/heldout_zh.jsonl",
+                             "eval/handwritten_en.jsonl", "eval/handwritten_zh.jsonl"})
         m_reports[file] = evaluate(*m_model, heldOutPath(file));
 }
 
@@ -61,6 +62,9 @@ void TestBuiltinModel::bestHeadResolvesHeldOutPronouns_data() {
     QTest::addColumn<int>("minimumLinks");
     QTest::newRow("heldout_en") << "eval/heldout_en.jsonl" << 200;
     QTest::newRow("heldout_zh") << "eval/heldout_zh.jsonl" << 200;
+    // sentences written by hand from the vocabulary, not from the generator's templates
+    QTest::newRow("handwritten_en") << "eval/handwritten_en.jsonl" << 40;
+    QTest::newRow("handwritten_zh") << "eval/handwritten_zh.jsonl" << 40;
 }
 
 void TestBuiltinModel::bestHeadResolvesHeldOutPronouns() {

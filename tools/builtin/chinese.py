@@ -140,7 +140,9 @@ class ZhGen:
             return self.person(plural=plural)
         if r < 0.7:
             return self.animal(plural)
-        return self.thing(plural=plural)
+        if r < 0.9 or plural:
+            return self.thing(plural=plural)
+        return self.place()
 
     def coord(self, members: list[Mention]) -> Mention:
         parts = []
@@ -216,7 +218,18 @@ class ZhGen:
         return self.rng.choice(["。"] * 6 + ["！", ""])
 
 
-def two(g: ZhGen):
+def sentient(m: Mention) -> bool:
+    return all(w.kinds & {"person", "animal"} for w in m.heads)
+
+
+def two(g):
+    """Two referents that a pronoun can tell apart by gender, number, animacy or selection; the
+    first is a person or an animal (the subject)."""
+    if g.rng.random() < 0.15:
+        # an animal and a thing (or another animal): only the predicate can decide "it" / 它
+        a = g.animal(plural=g.rng.random() < 0.2)
+        b = g.thing(plural=g.rng.random() < 0.2) if g.rng.random() < 0.75 else g.animal(plural=g.rng.random() < 0.2)
+        return a, b
     a = g.person() if g.rng.random() < 0.6 else g.entity()
     r = g.rng.random()
     if r < 0.45:
@@ -227,8 +240,8 @@ def two(g: ZhGen):
         b = g.entity()
     if g.rng.random() < 0.5:
         a, b = b, a
-    if not a.persons:
-        if not b.persons:
+    if not sentient(a):
+        if not sentient(b):
             raise Retry
         a, b = b, a
     return a, b
@@ -554,3 +567,10 @@ def t_pred_then_obj(g):
     b = g.nonperson(plural=g.rng.random() < 0.3) if g.rng.random() < 0.7 else g.person(plural=g.rng.random() < 0.3)
     c = g.person(plural=g.rng.random() < 0.3)
     return [b, g.pred(None, subject=b), g.conn("，", "，所以", "。"), c, *g.obj_clause(c, b), g.end()]
+
+
+@template("poss_obj_because")
+def t_poss_obj_because(g):
+    a = g.person(plural=g.rng.random() < 0.2)
+    owned = g.poss_np(a, kinds="person animal thing food")
+    return [a, g.tv(a, owned), owned, g.conn("，因为", "，但是", "，所以", "，"), *g.subj_pred(pick(g, a, owned)), g.end()]

@@ -161,7 +161,9 @@ class EnGen:
             return self.person(plural=plural)
         if r < 0.7:
             return self.animal(plural)
-        return self.thing(plural=plural)
+        if r < 0.9 or plural:
+            return self.thing(plural=plural)
+        return self.place()
 
     def coord(self, members: list[Mention]) -> Mention:
         parts = []
@@ -264,8 +266,18 @@ class EnGen:
                                  "after school", "in the evening", "last week"])]
 
 
+def sentient(m: Mention) -> bool:
+    return all(w.kinds & {"person", "animal"} for w in m.heads)
+
+
 def two(g: EnGen):
-    """Two referents that a pronoun can tell apart by gender, number, animacy or selection."""
+    """Two referents that a pronoun can tell apart by gender, number, animacy or selection; the
+    first is a person or an animal (the subject)."""
+    if g.rng.random() < 0.15:
+        # an animal and a thing (or another animal): only the predicate can decide "it" / 它
+        a = g.animal(plural=g.rng.random() < 0.2)
+        b = g.thing(plural=g.rng.random() < 0.2) if g.rng.random() < 0.75 else g.animal(plural=g.rng.random() < 0.2)
+        return a, b
     a = g.person() if g.rng.random() < 0.6 else g.entity()
     r = g.rng.random()
     if r < 0.45:
@@ -276,10 +288,10 @@ def two(g: EnGen):
         b = g.entity()
     if g.rng.random() < 0.5:
         a, b = b, a
-    if not a.persons:
-        if not b.persons:
+    if not sentient(a):
+        if not sentient(b):
             raise Retry
-        a, b = b, a  # keep a sentient subject
+        a, b = b, a
     return a, b
 
 
@@ -621,3 +633,10 @@ def t_pred_then_obj(g):
     b = g.nonperson(plural=g.rng.random() < 0.3) if g.rng.random() < 0.7 else g.person(plural=g.rng.random() < 0.3)
     c = g.person(plural=g.rng.random() < 0.3)
     return [b, g.pred(None, subject=b), g.conn(", so", "and", ".", ", but"), c, *g.obj_clause(c, b), "."]
+
+
+@template("poss_obj_because")
+def t_poss_obj_because(g):
+    a = g.person(plural=g.rng.random() < 0.2)
+    owned = g.poss_np(a, kinds="person animal thing food")
+    return [a, g.tv(a, owned), owned, g.conn("because", ", but", ", so", "and"), *g.subj_pred(pick(g, a, owned)), "."]

@@ -342,6 +342,12 @@ father|person|sg
 sister|person|sg
 brother|person|sg
 teacher|person|sg
+son|person|sg
+daughter|person|sg
+wife|person|sg
+husband|person|sg
+children|person|pl
+friends|person animal|pl
 tail|animal|sg
 food|person animal|sg
 bed|person animal|sg

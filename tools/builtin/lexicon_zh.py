@@ -306,6 +306,12 @@ POSSESSED = """
 姐姐|person
 哥哥|person
 老师|person
+儿子|person
+女儿|person
+妻子|person
+丈夫|person
+弟弟|person
+妹妹|person
 尾巴|animal
 食物|person animal
 床|person animal
