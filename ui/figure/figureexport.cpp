@@ -1,0 +1,450 @@
+#include "ui/figure/figureexport.h"
+
+#include "core/base/error.h"
+#include "core/formats/npy.h"
+#include "ui/figure/attentionplot.h"
+#include "ui/figure/fonts.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QImageWriter>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+namespace attnscope {
+
+namespace {
+
+constexpr int kMaxSide = 30000;                    // logical pixels / points
+constexpr double kMaxPixels = 400.0 * 1000 * 1000; // a 20000 × 20000 PNG is 1.6 GB in memory
+constexpr double kMetersPerInch = 0.0254;
+
+std::string quoted(const QString& path) {
+    return "'" + path.toStdString() + "'";
+}
+
+void checkTarget(const QString& path, Overwrite overwrite) {
+    const QFileInfo info(path);
+    if (info.isDir())
+        throw Error(quoted(path) + " is a folder; expected a file name");
+    if (info.exists() && overwrite == Overwrite::Refuse)
+        throw Error(quoted(path) + " exists; choose another name or allow replacing it");
+}
+
+/** Writes through QSaveFile: the target appears complete or not at all. */
+template <typename Writer>
+void writeAtomically(const QString& path, Overwrite overwrite, Writer&& writer) {
+    checkTarget(path, overwrite);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(quoted(path) + ": cannot write: " + file.errorString().toStdString());
+    writer(file);
+    if (file.error() != QFileDevice::NoError) {
+        const std::string reason = file.errorString().toStdString();
+        file.cancelWriting();
+        throw Error(quoted(path) + ": cannot write: " + reason);
+    }
+    if (!file.commit())
+        throw Error(quoted(path) + ": cannot write: " + file.errorString().toStdString());
+}
+
+/** Buffers small writes into large ones (CSV and JSON of long sequences are big). */
+class ChunkedWriter {
+public:
+    explicit ChunkedWriter(QIODevice& device)
+        : m_device(device) {
+        m_buffer.reserve(kChunk + 256);
+    }
+    ~ChunkedWriter() { flush(); }
+    ChunkedWriter(const ChunkedWriter&) = delete;
+    ChunkedWriter& operator=(const ChunkedWriter&) = delete;
+
+    void append(const QByteArray& bytes) {
+        m_buffer.append(bytes);
+        if (m_buffer.size() >= kChunk)
+            flush();
+    }
+    void append(const char* text) { append(QByteArray(text)); }
+    void flush() {
+        if (!m_buffer.isEmpty())
+            m_device.write(m_buffer);
+        m_buffer.clear();
+    }
+
+private:
+    static constexpr qsizetype kChunk = 1 << 20;
+    QIODevice& m_device;
+    QByteArray m_buffer;
+};
+
+/** Full float precision: 9 significant digits round-trip every float32. */
+QByteArray number(float value) {
+    if (!std::isfinite(value))
+        return "nan";
+    std::array<char, 32> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%.9g", double(value));
+    return buffer.data();
+}
+
+QByteArray jsonNumber(float value) {
+    return std::isfinite(value) ? number(value) : QByteArray("null");
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+QByteArray csvField(const QString& text) {
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r') ||
+        utf8.startsWith(' ') || utf8.endsWith(' ')) {
+        utf8.replace("\"", "\"\"");
+        return "\"" + utf8 + "\"";
+    }
+    return utf8;
+}
+
+QByteArray jsonString(const QString& text) {
+    QByteArray out = "\"";
+    for (const char c : text.toUtf8()) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            std::array<char, 8> escape{};
+            std::snprintf(escape.data(), escape.size(), "\\u%04x", unsigned(u));
+            out += escape.data();
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+void checkLayerHead(const AttentionSet& set, int layer, int head) {
+    if (layer < 0 || layer >= set.layers())
+        throw Error("layer " + std::to_string(layer) + " is out of range: the attention has " +
+                    std::to_string(set.layers()) + " layers (0 to " +
+                    std::to_string(set.layers() - 1) + ")");
+    if (head < 0 || head >= set.heads())
+        throw Error("head " + std::to_string(head) + " is out of range: the attention has " +
+                    std::to_string(set.heads()) + " heads (0 to " +
+                    std::to_string(set.heads() - 1) + ")");
+}
+
+QString defaultTitle(const AttentionPlot& plot) {
+    const AttentionSet& set = *plot.attention();
+    QString title = set.source.isEmpty() ? QStringLiteral("attention") : set.source;
+    switch (plot.layout()) {
+    case AttentionPlot::Layout::SingleHead:
+        title += QStringLiteral(" — layer %1, head %2").arg(plot.layer()).arg(plot.head());
+        break;
+    case AttentionPlot::Layout::LayerGrid:
+        title += QStringLiteral(" — layer %1").arg(plot.layer());
+        break;
+    case AttentionPlot::Layout::AllLayers:
+        title += QStringLiteral(" — all layers");
+        break;
+    }
+    if (!set.text.isEmpty()) {
+        QString text = set.text.simplified();
+        if (text.size() > 70)
+            text = text.left(69) + QChar(0x2026);
+        title += QStringLiteral(" — “%1”").arg(text);
+    }
+    return title;
+}
+
+/** The logical size of an export: the given one, or the figure's natural size. */
+QSize resolveSize(const ImageSize& size, const QSize& natural, const QString& path) {
+    if (size.width < 0 || size.height < 0 || size.width > kMaxSide || size.height > kMaxSide)
+        throw Error(quoted(path) + ": image size " + std::to_string(size.width) + "x" +
+                    std::to_string(size.height) + " is out of range (1 to " +
+                    std::to_string(kMaxSide) + ", or 0 for the natural size)");
+    if (!(size.scale > 0.0) || size.scale > 20.0)
+        throw Error(quoted(path) + ": scale " + std::to_string(size.scale) +
+                    " is out of range (above 0, at most 20)");
+    if (size.dpi < 0 || size.dpi > 10000)
+        throw Error(quoted(path) + ": dpi " + std::to_string(size.dpi) +
+                    " is out of range (1 to 10000, or 0 for 96 × scale)");
+    return {size.width > 0 ? size.width : natural.width(),
+            size.height > 0 ? size.height : natural.height()};
+}
+
+/**
+ * QSvgGenerator names only the first family of a font; a viewer that lacks it then falls back
+ * to its own choice, which may have no Chinese. Listing the CJK fallback (and a generic family)
+ * keeps Chinese labels readable wherever the SVG is opened.
+ */
+QByteArray withFallbackFamilies(QByteArray svg) {
+    const QStringList families = labelFont().families();
+    const QByteArray from = "font-family=\"" + families.front().toUtf8() + "\"";
+    QByteArray to = "font-family=\"";
+    for (const QString& family : families)
+        to += "'" + family.toUtf8() + "', ";
+    to += "sans-serif\"";
+    svg.replace(from, to);
+    return svg;
+}
+
+void render(AttentionPlot& figure, const QString& path, ImageFormat format, const QSize& logical,
+            const ImageSize& size, const QString& title, Overwrite overwrite) {
+    const int w = logical.width();
+    const int h = logical.height();
+    switch (format) {
+    case ImageFormat::Png: {
+        const int pw = int(std::lround(w * size.scale));
+        const int ph = int(std::lround(h * size.scale));
+        if (pw < 1 || ph < 1 || double(pw) * double(ph) > kMaxPixels)
+            throw Error(quoted(path) + ": " + std::to_string(pw) + "x" + std::to_string(ph) +
+                        " pixels is too large for a PNG (at most 400 million pixels)");
+        QImage image(pw, ph, QImage::Format_ARGB32_Premultiplied);
+        if (image.isNull())
+            throw Error(quoted(path) + ": out of memory for a " + std::to_string(pw) + "x" +
+                        std::to_string(ph) + " image");
+        image.fill(Qt::white);
+        {
+            QCPPainter painter(&image);
+            painter.scale(size.scale, size.scale);
+            figure.toPainter(&painter, w, h);
+        }
+        // Set after painting: the painter converts point sizes with the image's resolution.
+        const double dpi = size.dpi > 0 ? size.dpi : 96.0 * size.scale;
+        image.setDotsPerMeterX(int(std::lround(dpi / kMetersPerInch)));
+        image.setDotsPerMeterY(int(std::lround(dpi / kMetersPerInch)));
+        image.setText(QStringLiteral("Title"), title);
+        image.setText(QStringLiteral("Software"), QStringLiteral("attnscope"));
+        writeAtomically(path, overwrite, [&](QSaveFile& file) {
+            QImageWriter writer(&file, "png");
+            if (!writer.write(image))
+                throw Error(quoted(path) +
+                            ": cannot write PNG: " + writer.errorString().toStdString());
+        });
+        return;
+    }
+    case ImageFormat::Svg: {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QSvgGenerator generator;
+        generator.setOutputDevice(&buffer);
+        generator.setSize(QSize(w, h));
+        generator.setViewBox(QRect(0, 0, w, h));
+        generator.setResolution(96); // 1 logical pixel = 1 CSS px
+        generator.setTitle(title);
+        generator.setDescription(QStringLiteral("attnscope attention heat map"));
+        {
+            QCPPainter painter;
+            if (!painter.begin(&generator))
+                throw Error(quoted(path) + ": cannot start the SVG generator");
+            painter.setMode(QCPPainter::pmVectorized);
+            painter.setMode(QCPPainter::pmNoCaching);
+            figure.toPainter(&painter, w, h);
+            painter.end();
+        }
+        const QByteArray svg = withFallbackFamilies(buffer.data());
+        writeAtomically(path, overwrite, [&](QSaveFile& file) { file.write(svg); });
+        return;
+    }
+    case ImageFormat::Pdf: {
+        writeAtomically(path, overwrite, [&](QSaveFile& file) {
+            QPdfWriter writer(&file);
+            writer.setCreator(QStringLiteral("attnscope"));
+            writer.setTitle(title);
+            writer.setResolution(96);
+            writer.setPageLayout(QPageLayout(
+                QPageSize(QSizeF(w, h), QPageSize::Point, QString(), QPageSize::ExactMatch),
+                QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+            QCPPainter painter;
+            if (!painter.begin(&writer))
+                throw Error(quoted(path) + ": cannot start the PDF writer");
+            painter.setMode(QCPPainter::pmVectorized);
+            painter.setMode(QCPPainter::pmNoCaching);
+            painter.setWindow(0, 0, w, h);
+            figure.toPainter(&painter, w, h);
+            painter.end();
+        });
+        return;
+    }
+    }
+}
+
+} // namespace
+
+ImageFormat imageFormatForPath(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png"))
+        return ImageFormat::Png;
+    if (suffix == QLatin1String("svg"))
+        return ImageFormat::Svg;
+    if (suffix == QLatin1String("pdf"))
+        return ImageFormat::Pdf;
+    throw Error(
+        quoted(path) + ": unknown image format " +
+        (suffix.isEmpty() ? std::string("(no suffix)") : "'." + suffix.toStdString() + "'") +
+        "; expected .png, .svg or .pdf");
+}
+
+QString imageSuffix(ImageFormat format) {
+    switch (format) {
+    case ImageFormat::Png:
+        return QStringLiteral("png");
+    case ImageFormat::Svg:
+        return QStringLiteral("svg");
+    case ImageFormat::Pdf:
+        return QStringLiteral("pdf");
+    }
+    return QStringLiteral("png");
+}
+
+void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size,
+                 Overwrite overwrite) {
+    const ImageFormat format = imageFormatForPath(path);
+    checkTarget(path, overwrite);
+    if (plot.attention() == nullptr)
+        throw Error(quoted(path) + ": nothing to export (no attention computed yet)");
+    // A figure of its own at the export's size: the window's widget is not resized, and labels,
+    // columns and cell sizes are laid out for the image rather than for the screen.
+    AttentionPlot figure;
+    const QString title = plot.title().isEmpty() ? defaultTitle(plot) : plot.title();
+    figure.setTitle(title);
+    figure.copyFigureFrom(plot);
+    figure.setSelectedHead(-1, -1);
+    const QSize natural = figure.naturalSize();
+    const QSize logical = resolveSize(size, natural, path);
+    figure.resize(logical);
+    figure.setViewport(QRect(QPoint(0, 0), logical));
+    figure.rebuild();
+    render(figure, path, format, logical, size, title, overwrite);
+}
+
+QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
+                           const FigureOptions& options, const QString& folder, ImageFormat format,
+                           const ImageSize& size, Overwrite overwrite,
+                           const std::function<bool(int, int)>& progress) {
+    if (set == nullptr)
+        throw Error(quoted(folder) + ": nothing to export (no attention computed yet)");
+    if (!QDir().mkpath(folder))
+        throw Error(quoted(folder) + ": cannot create the folder");
+    const QDir dir(folder);
+    QStringList paths;
+    QStringList existing;
+    for (int l = 0; l < set->layers(); ++l) {
+        for (int h = 0; h < set->heads(); ++h) {
+            const QString name = QStringLiteral("layer%1_head%2.%3")
+                                     .arg(l, 2, 10, QLatin1Char('0'))
+                                     .arg(h, 2, 10, QLatin1Char('0'))
+                                     .arg(imageSuffix(format));
+            paths.append(dir.filePath(name));
+            if (QFileInfo::exists(paths.back()))
+                existing.append(name);
+        }
+    }
+    if (overwrite == Overwrite::Refuse && !existing.isEmpty()) {
+        QString list = existing.mid(0, 3).join(QStringLiteral(", "));
+        if (existing.size() > 3)
+            list += QStringLiteral(", … (%1 in all)").arg(existing.size());
+        throw Error(quoted(folder) + ": " + list.toStdString() +
+                    (existing.size() == 1 ? " exists" : " exist") +
+                    "; nothing was written (choose another folder or allow replacing)");
+    }
+
+    AttentionPlot figure;
+    figure.setOptions(options);
+    figure.setAttention(set);
+    figure.showSingleHead(0, 0);
+    const QSize logical = resolveSize(size, figure.naturalSize(), folder);
+    figure.resize(logical);
+    figure.setViewport(QRect(QPoint(0, 0), logical));
+
+    QStringList written;
+    const int total = int(paths.size());
+    if (progress && !progress(0, total))
+        return written;
+    for (int l = 0; l < set->layers(); ++l) {
+        for (int h = 0; h < set->heads(); ++h) {
+            const QString& path = paths[l * set->heads() + h];
+            figure.showSingleHead(l, h);
+            QString title = (set->source.isEmpty() ? QStringLiteral("attention") : set->source) +
+                            QStringLiteral(" — layer %1, head %2").arg(l).arg(h);
+            figure.setTitle(title);
+            render(figure, path, format, logical, size, title, overwrite);
+            written.append(path);
+            if (progress && !progress(int(written.size()), total))
+                return written;
+        }
+    }
+    return written;
+}
+
+void exportNpy(const AttentionSet& set, const QString& path, Overwrite overwrite) {
+    checkTarget(path, overwrite);
+    npy::write(path.toStdString(), set.attentions);
+}
+
+void exportCsv(const AttentionSet& set, int layer, int head, bool hideSpecial, const QString& path,
+               Overwrite overwrite) {
+    checkLayerHead(set, layer, head);
+    const HeadMatrix matrix = headMatrix(set, layer, head, hideSpecial);
+    writeAtomically(path, overwrite, [&](QSaveFile& file) {
+        ChunkedWriter out(file);
+        out.append(csvField(QStringLiteral("query\\key")));
+        for (const int token : matrix.tokens) {
+            out.append(",");
+            out.append(csvField(set.tokens[token]));
+        }
+        out.append("\r\n");
+        for (int r = 0; r < matrix.size(); ++r) {
+            out.append(csvField(set.tokens[matrix.tokens[std::size_t(r)]]));
+            for (int c = 0; c < matrix.size(); ++c) {
+                out.append(",");
+                out.append(number(matrix.at(r, c)));
+            }
+            out.append("\r\n");
+        }
+    });
+}
+
+void exportJson(const AttentionSet& set, const QString& path, Overwrite overwrite) {
+    writeAtomically(path, overwrite, [&](QSaveFile& file) {
+        ChunkedWriter out(file);
+        out.append("{\"source\":" + jsonString(set.source) + ",\"text\":" + jsonString(set.text) +
+                   ",\"tokens\":[");
+        for (int i = 0; i < set.tokens.size(); ++i)
+            out.append((i > 0 ? "," : "") + jsonString(set.tokens[i]));
+        out.append("],\"special\":[");
+        for (int i = 0; i < set.seq(); ++i) {
+            const bool special = std::size_t(i) < set.special.size() && set.special[std::size_t(i)];
+            out.append(i > 0 ? (special ? ",true" : ",false") : (special ? "true" : "false"));
+        }
+        out.append("],\"layers\":" + QByteArray::number(set.layers()) +
+                   ",\"heads\":" + QByteArray::number(set.heads()) + ",\"attentions\":[");
+        const int s = set.seq();
+        const float* values = set.attentions.data();
+        for (int l = 0; l < set.layers(); ++l) {
+            out.append(l > 0 ? ",[" : "[");
+            for (int h = 0; h < set.heads(); ++h) {
+                out.append(h > 0 ? ",[" : "[");
+                for (int q = 0; q < s; ++q) {
+                    out.append(q > 0 ? ",[" : "[");
+                    for (int k = 0; k < s; ++k) {
+                        if (k > 0)
+                            out.append(",");
+                        out.append(jsonNumber(*values++));
+                    }
+                    out.append("]");
+                }
+                out.append("]");
+            }
+            out.append("]");
+        }
+        out.append("]}\n");
+    });
+}
+
+} // namespace attnscope

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "ui/figure/attentionset.h"
+#include "ui/figure/figureoptions.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace attnscope {
+
+class AttentionPlot;
+
+enum class ImageFormat { Png, Svg, Pdf };
+
+/** From a file name's suffix (.png, .svg, .pdf, any case); throws Error naming the file otherwise. */
+ImageFormat imageFormatForPath(const QString& path);
+QString imageSuffix(ImageFormat format);
+
+/** Size of an exported image. */
+struct ImageSize {
+    /** Logical size in pixels (points for PDF/SVG); 0 = the figure's natural size for its content. */
+    int width = 0;
+    int height = 0;
+    /** PNG only: pixels per logical pixel (e.g. 300 dpi for a 100-dpi layout = 3). */
+    double scale = 1.0;
+    /** PNG: the resolution written into the file (dots per inch); 0 = 96 × scale. */
+    int dpi = 0;
+};
+
+/** What to do when the target file exists. The window asks the user first; the CLI has --force. */
+enum class Overwrite { Refuse, Replace };
+
+/**
+ * Writes what `plot` shows to `path` as PNG, SVG (QSvgGenerator: text as <text>) or PDF (vector,
+ * text as text), atomically (QSaveFile). Throws Error naming the file: existing file with
+ * Overwrite::Refuse, bad size, write failure.
+ */
+void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size, Overwrite overwrite);
+
+/**
+ * One image per head of every layer into `folder` as layerLL_headHH.<suffix> (two digits,
+ * 0-based like every layer/head number attnscope shows), each a single-head figure with title,
+ * labels and colour scale. `progress(done, total)` may return false to stop. With Overwrite::Refuse
+ * nothing is written when any target exists (the error lists it). Returns the files written.
+ */
+QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set, const FigureOptions& options,
+                           const QString& folder, ImageFormat format, const ImageSize& size,
+                           Overwrite overwrite, const std::function<bool(int, int)>& progress = {});
+
+/** [L, H, S, S] float32 .npy (atomic). */
+void exportNpy(const AttentionSet& set, const QString& path, Overwrite overwrite);
+/**
+ * One head as CSV: a header row "query\key,<key tokens...>", then one row per query token with its
+ * label and weights (full float precision). Labels quoted per RFC 4180. Honours hideSpecial.
+ */
+void exportCsv(const AttentionSet& set, int layer, int head, bool hideSpecial, const QString& path,
+               Overwrite overwrite);
+/**
+ * {"source":…, "text":…, "tokens":[…], "special":[…], "layers":L, "heads":H,
+ *  "attentions": [L][H][S][S] numbers}, UTF-8.
+ */
+void exportJson(const AttentionSet& set, const QString& path, Overwrite overwrite);
+
+} // namespace attnscope
