@@ -1,0 +1,320 @@
+// AttentionPlot offscreen: one colour map per head, cells where the issue says (first token at
+// the top, keys left to right), hit tests with exact weights, signals, the pin, label thinning,
+// in-place updates and a 1,024-token grid.
+
+#include "figuretestdata.h"
+#include "ui/figure/attentionplot.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace attnscope;
+
+namespace {
+
+std::vector<QCPColorMap*> colorMaps(QCustomPlot& plot) {
+    std::vector<QCPColorMap*> maps;
+    for (int i = 0; i < plot.plottableCount(); ++i)
+        if (auto* map = qobject_cast<QCPColorMap*>(plot.plottable(i)))
+            maps.push_back(map);
+    return maps;
+}
+
+/** The map of (layer, head), found through its title. */
+QCPColorMap* mapOf(QCustomPlot& plot, int layer, int head) {
+    const QString title = QStringLiteral("L%1 H%2").arg(layer).arg(head);
+    for (QCPColorMap* map : colorMaps(plot)) {
+        const QString label = map->keyAxis()->axisRect()->axis(QCPAxis::atTop)->label();
+        if (label == title || label.startsWith(title + " "))
+            return map;
+    }
+    return nullptr;
+}
+
+/** The centre of cell (query, key) computed from the map's rectangle alone. */
+QPointF cellCentre(QCPColorMap* map, int n, int query, int key) {
+    const QRectF rect = map->keyAxis()->axisRect()->rect();
+    return {rect.left() + (key + 0.5) * rect.width() / n,
+            rect.top() + (query + 0.5) * rect.height() / n};
+}
+
+} // namespace
+
+class TestAttentionPlot : public QObject {
+    Q_OBJECT
+
+private slots:
+    void gridHasOneColorMapPerHead();
+    void hitTestReturnsCellAndExactWeight_data();
+    void hitTestReturnsCellAndExactWeight();
+    void hitTestWithHiddenSpecialTokensGivesOriginalIndices();
+    void mouseEmitsHoverClickAndDoubleClick();
+    void pinOutlinesRowAndColumnInEveryMap();
+    void singleHeadShowsAllLabelsAndLegend();
+    void longSequenceLabelsThinOutEvenly();
+    void sameShapeUpdatesInPlace();
+    void allLayersShowsEveryHead();
+    void perHeadRangeLabelsEachHead();
+    void longSequenceGridBuilds();
+
+private:
+    static void show(AttentionPlot& plot, QSize size);
+};
+
+void TestAttentionPlot::show(AttentionPlot& plot, QSize size) {
+    plot.resize(size);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+}
+
+void TestAttentionPlot::gridHasOneColorMapPerHead() {
+    AttentionPlot plot;
+    show(plot, {900, 700});
+    plot.setAttention(testdata::makeSet(2, 5, 7));
+    plot.showLayerGrid(1);
+    const std::vector<QCPColorMap*> maps = colorMaps(plot);
+    QCOMPARE(int(maps.size()), 5);
+    for (QCPColorMap* map : maps) {
+        QVERIFY(!map->interpolate());
+        QCOMPARE(map->data()->keySize(), 7);
+        QCOMPARE(map->data()->valueSize(), 7);
+    }
+    for (int h = 0; h < 5; ++h)
+        QVERIFY2(mapOf(plot, 1, h) != nullptr, qPrintable(QString::number(h)));
+    QCOMPARE(plot.layout(), AttentionPlot::Layout::LayerGrid);
+}
+
+void TestAttentionPlot::hitTestReturnsCellAndExactWeight_data() {
+    QTest::addColumn<int>("head");
+    QTest::addColumn<int>("query");
+    QTest::addColumn<int>("key");
+    QTest::newRow("first_token_top_left") << 0 << 0 << 0;
+    QTest::newRow("query2_key4") << 1 << 2 << 4;
+    QTest::newRow("last_token_bottom_right") << 3 << 6 << 6;
+    QTest::newRow("top_right") << 2 << 0 << 6;
+}
+
+void TestAttentionPlot::hitTestReturnsCellAndExactWeight() {
+    QFETCH(int, head);
+    QFETCH(int, query);
+    QFETCH(int, key);
+    const auto set = testdata::makeSet(2, 4, 7);
+    AttentionPlot plot;
+    show(plot, {900, 700});
+    plot.setAttention(set);
+    plot.showLayerGrid(1);
+    QCPColorMap* map = mapOf(plot, 1, head);
+    QVERIFY(map != nullptr);
+    const PlotHit hit = plot.hitTest(cellCentre(map, 7, query, key));
+    QVERIFY(hit.valid);
+    QCOMPARE(hit.layer, 1);
+    QCOMPARE(hit.head, head);
+    QCOMPARE(hit.query, query);
+    QCOMPARE(hit.key, key);
+    QCOMPARE(hit.weight, set->weight(1, head, query, key));
+    // The colour drawn is that weight's too.
+    QCOMPARE(map->data()->cell(key, 7 - 1 - query), double(hit.weight));
+    QVERIFY(!plot.hitTest(QPointF(1, 1)).valid);
+}
+
+void TestAttentionPlot::hitTestWithHiddenSpecialTokensGivesOriginalIndices() {
+    auto set = testdata::makeSet(1, 2, 5, {"[CLS]", "a", "b", "c", "[SEP]"});
+    set->special = {true, false, false, false, true};
+    AttentionPlot plot;
+    show(plot, {800, 600});
+    FigureOptions options;
+    options.hideSpecial = true;
+    plot.setOptions(options);
+    plot.setAttention(set);
+    plot.showSingleHead(0, 1);
+    QCPColorMap* map = mapOf(plot, 0, 1);
+    QVERIFY(map != nullptr);
+    QCOMPARE(map->data()->keySize(), 3);
+    const PlotHit hit = plot.hitTest(cellCentre(map, 3, 0, 2)); // visible row a, column c
+    QVERIFY(hit.valid);
+    QCOMPARE(hit.query, 1);
+    QCOMPARE(hit.key, 3);
+    const float sum = set->weight(0, 1, 1, 1) + set->weight(0, 1, 1, 2) + set->weight(0, 1, 1, 3);
+    QVERIFY(std::abs(hit.weight - set->weight(0, 1, 1, 3) / sum) < 1e-6F);
+}
+
+void TestAttentionPlot::mouseEmitsHoverClickAndDoubleClick() {
+    const auto set = testdata::makeSet(1, 3, 6);
+    AttentionPlot plot;
+    show(plot, {900, 600});
+    plot.setAttention(set);
+    plot.showLayerGrid(0);
+    QSignalSpy hovered(&plot, &AttentionPlot::cellHovered);
+    QSignalSpy clicked(&plot, &AttentionPlot::cellClicked);
+    QSignalSpy doubleClicked(&plot, &AttentionPlot::cellDoubleClicked);
+    QCPColorMap* map = mapOf(plot, 0, 2);
+    QVERIFY(map != nullptr);
+    const QPoint point = cellCentre(map, 6, 4, 1).toPoint();
+
+    QTest::mouseMove(&plot, point);
+    QTRY_VERIFY(!hovered.isEmpty());
+    auto hit = hovered.last().at(0).value<PlotHit>();
+    QVERIFY(hit.valid);
+    QCOMPARE(hit.head, 2);
+    QCOMPARE(hit.query, 4);
+    QCOMPARE(hit.key, 1);
+
+    QTest::mouseClick(&plot, Qt::LeftButton, {}, point);
+    QTRY_COMPARE(clicked.size(), 1);
+    hit = clicked.last().at(0).value<PlotHit>();
+    QCOMPARE(hit.query, 4);
+    QCOMPARE(hit.key, 1);
+    QCOMPARE(hit.weight, set->weight(0, 2, 4, 1));
+
+    QTest::mouseDClick(&plot, Qt::LeftButton, {}, point);
+    QTRY_COMPARE(doubleClicked.size(), 1);
+    QCOMPARE(doubleClicked.last().at(0).value<PlotHit>().head, 2);
+}
+
+void TestAttentionPlot::pinOutlinesRowAndColumnInEveryMap() {
+    AttentionPlot plot;
+    show(plot, {900, 700});
+    plot.setAttention(testdata::makeSet(1, 4, 8));
+    plot.showLayerGrid(0);
+    QCOMPARE(plot.itemCount(), 0);
+    plot.setPin(2, 5);
+    QCOMPARE(plot.pinnedQuery(), 2);
+    QCOMPARE(plot.pinnedKey(), 5);
+    QCOMPARE(plot.itemCount(), 8); // a row and a column outline per map
+    int rows = 0, columns = 0;
+    for (int i = 0; i < plot.itemCount(); ++i) {
+        auto* rect = qobject_cast<QCPItemRect*>(plot.item(i));
+        QVERIFY(rect != nullptr);
+        QVERIFY(rect->visible());
+        const QRectF axes = rect->clipAxisRect()->rect();
+        const QPointF topLeft = rect->topLeft->pixelPosition();
+        const QPointF bottomRight = rect->bottomRight->pixelPosition();
+        const double cellH = axes.height() / 8, cellW = axes.width() / 8;
+        if (std::abs(bottomRight.y() - topLeft.y() - cellH) < 1.0) {
+            ++rows; // the query row: third from the top
+            QVERIFY2(std::abs(topLeft.y() - (axes.top() + 2 * cellH)) <= 1.0,
+                     qPrintable(
+                         QStringLiteral("%1 vs %2").arg(topLeft.y()).arg(axes.top() + 2 * cellH)));
+        } else {
+            ++columns; // the key column: sixth from the left
+            QVERIFY2(std::abs(topLeft.x() - (axes.left() + 5 * cellW)) <= 1.0,
+                     qPrintable(
+                         QStringLiteral("%1 vs %2").arg(topLeft.x()).arg(axes.left() + 5 * cellW)));
+        }
+    }
+    QCOMPARE(rows, 4);
+    QCOMPARE(columns, 4);
+    plot.setPin(-1, -1);
+    for (int i = 0; i < plot.itemCount(); ++i)
+        QVERIFY(!plot.item(i)->visible());
+    plot.setSelectedHead(0, 2);
+    QCOMPARE(mapOf(plot, 0, 2)->keyAxis()->basePen().widthF(), 3.0);
+    QCOMPARE(mapOf(plot, 0, 1)->keyAxis()->basePen().widthF(), 1.0);
+}
+
+void TestAttentionPlot::singleHeadShowsAllLabelsAndLegend() {
+    const auto set = testdata::makeSet(1, 2, 6, {"The", "girl", "told", "the", "boy", "it"});
+    AttentionPlot plot;
+    show(plot, {700, 600});
+    plot.setAttention(set);
+    plot.showSingleHead(0, 1);
+    const std::vector<QCPColorMap*> maps = colorMaps(plot);
+    QCOMPARE(int(maps.size()), 1);
+    QVERIFY(maps.front()->colorScale() != nullptr);
+    QCOMPARE(maps.front()->colorScale()->axis()->label(), QStringLiteral("weight"));
+    auto bottom = maps.front()->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();
+    auto left = maps.front()->valueAxis()->ticker().dynamicCast<QCPAxisTickerText>();
+    QVERIFY(bottom && left);
+    QVERIFY(maps.front()->keyAxis()->tickLabels());
+    QCOMPARE(bottom->ticks().values(), set->tokens);
+    QCOMPARE(bottom->ticks().value(1.0), QStringLiteral("girl"));
+    QCOMPARE(left->ticks().value(5.0), QStringLiteral("The")); // first token at the top
+    QCOMPARE(maps.front()->keyAxis()->tickLabelRotation(), 90.0);
+}
+
+void TestAttentionPlot::longSequenceLabelsThinOutEvenly() {
+    AttentionPlot plot;
+    show(plot, {700, 700});
+    plot.setAttention(testdata::makeSet(1, 1, 300));
+    plot.showSingleHead(0, 0);
+    QCPColorMap* map = colorMaps(plot).front();
+    auto bottom = map->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();
+    QVERIFY(bottom);
+    const QList<double> positions = bottom->ticks().keys();
+    QVERIFY2(positions.size() > 5 && positions.size() < 300,
+             qPrintable(QString::number(positions.size())));
+    const double step = positions[1] - positions[0];
+    for (int i = 1; i < positions.size(); ++i)
+        QCOMPARE(positions[i] - positions[i - 1], step);
+    // Neighbouring labels do not overlap: a step is at least a text line.
+    const double cell = map->keyAxis()->axisRect()->width() / 300.0;
+    QVERIFY(step * cell >= QFontMetricsF(map->keyAxis()->tickLabelFont()).height());
+}
+
+void TestAttentionPlot::sameShapeUpdatesInPlace() {
+    AttentionPlot plot;
+    show(plot, {900, 700});
+    plot.setAttention(testdata::makeSet(1, 3, 9));
+    plot.showLayerGrid(0);
+    const std::vector<QCPColorMap*> before = colorMaps(plot);
+    auto next = testdata::makeSet(1, 3, 9);
+    next->attentions[0] = 0.0F; // a different value in the same shape
+    next->attentions[1] = next->attentions[1] + next->attentions[0];
+    plot.setAttention(next);
+    const std::vector<QCPColorMap*> after = colorMaps(plot);
+    QCOMPARE(after, before);
+    QCOMPARE(mapOf(plot, 0, 0)->data()->cell(0, 8), 0.0);
+    // A new shape rebuilds.
+    plot.setAttention(testdata::makeSet(1, 3, 4));
+    QCOMPARE(colorMaps(plot).front()->data()->keySize(), 4);
+}
+
+void TestAttentionPlot::allLayersShowsEveryHead() {
+    AttentionPlot plot;
+    show(plot, {1000, 800});
+    plot.setAttention(testdata::makeSet(3, 4, 5));
+    plot.showAllLayers();
+    QCOMPARE(int(colorMaps(plot).size()), 12);
+    for (int l = 0; l < 3; ++l)
+        for (int h = 0; h < 4; ++h)
+            QVERIFY(mapOf(plot, l, h) != nullptr);
+    const PlotHit hit = plot.hitTest(cellCentre(mapOf(plot, 2, 3), 5, 1, 1));
+    QCOMPARE(hit.layer, 2);
+    QCOMPARE(hit.head, 3);
+}
+
+void TestAttentionPlot::perHeadRangeLabelsEachHead() {
+    AttentionPlot plot;
+    show(plot, {900, 700});
+    plot.setAttention(testdata::makeSet(1, 3, 5));
+    plot.showLayerGrid(0);
+    FigureOptions options;
+    options.range = RangeMode::PerHead;
+    plot.setOptions(options);
+    for (QCPColorMap* map : colorMaps(plot)) {
+        QVERIFY(map->colorScale() == nullptr);
+        QVERIFY(map->keyAxis()->axisRect()->axis(QCPAxis::atTop)->label().contains("max"));
+        QCOMPARE(map->dataRange().upper, map->data()->dataBounds().upper);
+    }
+}
+
+void TestAttentionPlot::longSequenceGridBuilds() {
+    AttentionPlot plot;
+    show(plot, {1200, 900});
+    plot.setAttention(testdata::makeSet(1, 12, 1024));
+    plot.showLayerGrid(0);
+    const std::vector<QCPColorMap*> maps = colorMaps(plot);
+    QCOMPARE(int(maps.size()), 12);
+    QCOMPARE(maps.front()->data()->keySize(), 1024);
+    QCOMPARE(plot.itemCount(), 0); // no per-cell items
+    plot.replot();
+    // Cells are a fraction of a pixel here: aim with the map's own axes.
+    QCPColorMap* map = mapOf(plot, 0, 5);
+    const PlotHit hit = plot.hitTest(
+        {map->keyAxis()->coordToPixel(3), map->valueAxis()->coordToPixel(1023 - 1000)});
+    QCOMPARE(hit.query, 1000);
+    QCOMPARE(hit.key, 3);
+}
+
+QTEST_MAIN(TestAttentionPlot)
+#include "test_attentionplot.moc"

@@ -1,0 +1,291 @@
+// Image and data exports into a temporary folder, offscreen: PNG size, resolution and content;
+// SVG validity and labels as text; PDF; NPY round trip; CSV quoting and precision; JSON; refusing
+// to overwrite; one image per head.
+
+#include "core/base/error.h"
+#include "core/formats/npy.h"
+#include "figuretestdata.h"
+#include "ui/figure/attentionplot.h"
+#include "ui/figure/figureexport.h"
+
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace attnscope;
+
+namespace {
+
+QByteArray readAll(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+int distinctColors(const QImage& image) {
+    QSet<QRgb> colors;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colors.insert(image.pixel(x, y));
+    return int(colors.size());
+}
+
+} // namespace
+
+class TestFigureExport : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+    void pngHasRequestedSizeAndContent_data();
+    void pngHasRequestedSizeAndContent();
+    void pngNaturalSizeWhenNoneGiven();
+    void svgIsValidWithLabelsAsText();
+    void pdfIsWrittenWithEmbeddedFont();
+    void unknownSuffixIsAnError();
+    void npyRoundTrips();
+    void csvHasLabelledQuotedRowsAndFullPrecision();
+    void jsonParses();
+    void refuseLeavesExistingFileUntouched_data();
+    void refuseLeavesExistingFileUntouched();
+    void replaceOverwrites();
+    void allHeadsWritesOneNamedImagePerHead();
+    void allHeadsRefusesWhenAnyTargetExists();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<AttentionSet> m_set;
+};
+
+void TestFigureExport::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_set = testdata::makeSet(2, 3, 6, {"The", "dog, too", "said \"hi\"", "to", "it", "."});
+}
+
+void TestFigureExport::pngHasRequestedSizeAndContent_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<int>("dpi");
+    QTest::addColumn<QSize>("pixels");
+    QTest::addColumn<int>("expectedDpi");
+    QTest::newRow("640x480_screen") << 640 << 480 << 1.0 << 0 << QSize(640, 480) << 96;
+    QTest::newRow("400x300_scale3_print") << 400 << 300 << 3.0 << 300 << QSize(1200, 900) << 300;
+    QTest::newRow("scale2_default_dpi") << 500 << 400 << 2.0 << 0 << QSize(1000, 800) << 192;
+}
+
+void TestFigureExport::pngHasRequestedSizeAndContent() {
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(double, scale);
+    QFETCH(int, dpi);
+    QFETCH(QSize, pixels);
+    QFETCH(int, expectedDpi);
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    plot.showLayerGrid(1);
+    const QSize before = plot.size();
+    const QString path = m_dir->filePath("grid.png");
+    exportImage(plot, path, {width, height, scale, dpi}, Overwrite::Refuse);
+    const QImage image(path);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), pixels);
+    QCOMPARE(qRound(image.dotsPerMeterX() * 0.0254), expectedDpi);
+    QVERIFY2(distinctColors(image) > 20, qPrintable(QString::number(distinctColors(image))));
+    // The window's plot is not resized by an export.
+    QCOMPARE(plot.size(), before);
+}
+
+void TestFigureExport::pngNaturalSizeWhenNoneGiven() {
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    plot.showSingleHead(0, 2);
+    const QString path = m_dir->filePath("single.png");
+    exportImage(plot, path, {}, Overwrite::Refuse);
+    QCOMPARE(QImage(path).size(), plot.naturalSize());
+}
+
+void TestFigureExport::svgIsValidWithLabelsAsText() {
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    plot.showSingleHead(1, 0);
+    const QString path = m_dir->filePath("head.svg");
+    exportImage(plot, path, {700, 600, 1.0, 0}, Overwrite::Refuse);
+    QSvgRenderer renderer(path);
+    QVERIFY(renderer.isValid());
+    const QByteArray svg = readAll(path);
+    QVERIFY(svg.contains("<text"));
+    QVERIFY2(svg.contains(">to</text>"), "a token label is text in the SVG");
+    QVERIFY(svg.contains(">dog, too</text>"));
+    QVERIFY(svg.contains("said &quot;hi&quot;") || svg.contains("said \"hi\""));
+    QVERIFY(svg.contains(">weight</text>"));
+    QVERIFY(svg.contains("test — layer 1, head 0")); // the title exports always have
+    QVERIFY(svg.contains("WenQuanYi Micro Hei"));    // the CJK fallback is named for viewers
+}
+
+void TestFigureExport::pdfIsWrittenWithEmbeddedFont() {
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    plot.showLayerGrid(0);
+    const QString path = m_dir->filePath("grid.pdf");
+    exportImage(plot, path, {800, 600, 1.0, 0}, Overwrite::Refuse);
+    const QByteArray pdf = readAll(path);
+    QVERIFY(pdf.startsWith("%PDF-"));
+    // Text is drawn as text with the font embedded (a TrueType program per font), not as paths.
+    QVERIFY(pdf.contains("/FontFile2"));
+    QVERIFY(pdf.contains("/ToUnicode"));
+    QVERIFY(pdf.contains("/MediaBox [0 0 800.000000 600.000000]")); // points
+}
+
+void TestFigureExport::unknownSuffixIsAnError() {
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    const QString path = m_dir->filePath("figure.gif");
+    try {
+        exportImage(plot, path, {}, Overwrite::Refuse);
+        QFAIL("no error for .gif");
+    } catch (const Error& error) {
+        QVERIFY2(QString(error.what()).contains("figure.gif") &&
+                     QString(error.what()).contains(".png, .svg or .pdf"),
+                 error.what());
+    }
+    QVERIFY(!QFile::exists(path));
+    QCOMPARE(imageFormatForPath("A.SVG"), ImageFormat::Svg);
+    QCOMPARE(imageSuffix(ImageFormat::Pdf), QStringLiteral("pdf"));
+}
+
+void TestFigureExport::npyRoundTrips() {
+    const QString path = m_dir->filePath("a.npy");
+    exportNpy(*m_set, path, Overwrite::Refuse);
+    const Tensor read = npy::readFloat(path.toStdString(), "test");
+    QCOMPARE(read.shape(), (Shape{2, 3, 6, 6}));
+    QVERIFY(read == m_set->attentions);
+}
+
+void TestFigureExport::csvHasLabelledQuotedRowsAndFullPrecision() {
+    const QString path = m_dir->filePath("head.csv");
+    exportCsv(*m_set, 1, 2, false, path, Overwrite::Refuse);
+    const QList<QByteArray> lines = readAll(path).split('\n');
+    QCOMPARE(lines.size(), 6 + 2); // header, 6 rows, the empty piece after the last CRLF
+    QCOMPARE(lines[0], QByteArray("query\\key,The,\"dog, too\",\"said \"\"hi\"\"\",to,it,.\r"));
+    QVERIFY(lines[2].startsWith("\"dog, too\","));
+    // Row "dog, too" (query 1), column "to" (key 3): the float read back is the float written.
+    const QList<QByteArray> cells = lines[2].trimmed().split(',');
+    // The quoted label contains one comma, so the values start at index 2.
+    QCOMPARE(cells.size(), 2 + 6);
+    QCOMPARE(cells[2 + 3].toFloat(), m_set->weight(1, 2, 1, 3));
+}
+
+void TestFigureExport::jsonParses() {
+    const QString path = m_dir->filePath("a.json");
+    m_set->text = "The dog, too, said \"hi\" to it.";
+    exportJson(*m_set, path, Overwrite::Refuse);
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(readAll(path), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const QJsonObject object = document.object();
+    QCOMPARE(object["source"].toString(), QStringLiteral("test"));
+    QCOMPARE(object["text"].toString(), m_set->text);
+    QCOMPARE(object["tokens"].toArray().at(2).toString(), QStringLiteral("said \"hi\""));
+    QCOMPARE(object["special"].toArray().size(), 6);
+    QCOMPARE(object["layers"].toInt(), 2);
+    QCOMPARE(object["heads"].toInt(), 3);
+    const double value = object["attentions"][1][2][3][4].toDouble();
+    QCOMPARE(float(value), m_set->weight(1, 2, 3, 4));
+}
+
+void TestFigureExport::refuseLeavesExistingFileUntouched_data() {
+    QTest::addColumn<QString>("name");
+    QTest::newRow("png") << "x.png";
+    QTest::newRow("svg") << "x.svg";
+    QTest::newRow("pdf") << "x.pdf";
+    QTest::newRow("npy") << "x.npy";
+    QTest::newRow("csv") << "x.csv";
+    QTest::newRow("json") << "x.json";
+}
+
+void TestFigureExport::refuseLeavesExistingFileUntouched() {
+    QFETCH(QString, name);
+    const QString path = m_dir->filePath(name);
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("original");
+    }
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    try {
+        if (name.endsWith(".npy"))
+            exportNpy(*m_set, path, Overwrite::Refuse);
+        else if (name.endsWith(".csv"))
+            exportCsv(*m_set, 0, 0, false, path, Overwrite::Refuse);
+        else if (name.endsWith(".json"))
+            exportJson(*m_set, path, Overwrite::Refuse);
+        else
+            exportImage(plot, path, {}, Overwrite::Refuse);
+        QFAIL("no error for an existing file");
+    } catch (const Error& error) {
+        QVERIFY2(QString(error.what()).contains(name + "' exists;"), error.what());
+    }
+    QCOMPARE(readAll(path), QByteArray("original"));
+}
+
+void TestFigureExport::replaceOverwrites() {
+    const QString path = m_dir->filePath("x.png");
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("original");
+    }
+    AttentionPlot plot;
+    plot.setAttention(m_set);
+    exportImage(plot, path, {300, 200, 1.0, 0}, Overwrite::Replace);
+    QCOMPARE(QImage(path).size(), QSize(300, 200));
+}
+
+void TestFigureExport::allHeadsWritesOneNamedImagePerHead() {
+    int calls = 0;
+    const QStringList written =
+        exportAllHeads(m_set, {}, m_dir->filePath("heads"), ImageFormat::Png, {320, 280, 1.0, 0},
+                       Overwrite::Refuse, [&](int done, int total) {
+                           ++calls;
+                           return done <= total;
+                       });
+    QCOMPARE(written.size(), 6);
+    QCOMPARE(calls, 7);
+    QVERIFY(written.at(0).endsWith("/heads/layer00_head00.png"));
+    QVERIFY(written.at(5).endsWith("/heads/layer01_head02.png"));
+    for (const QString& path : written) {
+        const QImage image(path);
+        QCOMPARE(image.size(), QSize(320, 280));
+        QVERIFY(distinctColors(image) > 10);
+    }
+    // Stopping early through progress.
+    const QStringList some =
+        exportAllHeads(m_set, {}, m_dir->filePath("some"), ImageFormat::Svg, {300, 300, 1.0, 0},
+                       Overwrite::Refuse, [](int done, int) { return done < 2; });
+    QCOMPARE(some.size(), 2);
+    QVERIFY(readAll(some.at(1)).contains("test — layer 0, head 1"));
+}
+
+void TestFigureExport::allHeadsRefusesWhenAnyTargetExists() {
+    const QString folder = m_dir->filePath("heads");
+    QVERIFY(QDir().mkpath(folder));
+    {
+        QFile file(folder + "/layer01_head01.png");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("original");
+    }
+    QVERIFY_THROWS_EXCEPTION(
+        Error, exportAllHeads(m_set, {}, folder, ImageFormat::Png, {}, Overwrite::Refuse));
+    QCOMPARE(QDir(folder).entryList(QDir::Files), QStringList{"layer01_head01.png"});
+}
+
+QTEST_MAIN(TestFigureExport)
+#include "test_figureexport.moc"
