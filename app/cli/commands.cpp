@@ -233,7 +233,7 @@ const ArgumentParser& showParser() {
     return parser;
 }
 
-constexpr std::array<Command, 7> kCommands{{
+constexpr std::array<Command, 8> kCommands{{
     {"mha", "Run nn.MultiheadAttention from a state_dict on .npy inputs.", &runMha},
     {"random", "Attention weights of a deterministic random problem.", &runRandom},
     {"bench", "Time the multi-head attention forward pass; prints JSON.", &runBench},
@@ -243,6 +243,8 @@ constexpr std::array<Command, 7> kCommands{{
     {"attention", "Every layer's and head's attention of a model on a text.", &runAttention},
     {"coref-eval", "Score every head on pronoun -> antecedent links (Clark et al. 2019).",
      &runCorefEval},
+    {"render", "Draw attention heat maps into a PNG, SVG or PDF (no display needed).",
+     &runRender},
 }};
 
 } // namespace

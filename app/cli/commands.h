@@ -34,5 +34,6 @@ void runShow(std::span<const std::string> arguments, std::ostream& out);
 void runTokenize(std::span<const std::string> arguments, std::ostream& out);
 void runAttention(std::span<const std::string> arguments, std::ostream& out);
 void runCorefEval(std::span<const std::string> arguments, std::ostream& out);
+void runRender(std::span<const std::string> arguments, std::ostream& out);
 
 } // namespace attnscope::cli

@@ -13,6 +13,8 @@
 namespace attnscope::cli {
 
 OptionSpec threadsOption();
+/** Where this executable lives, to find the built-in model next to it. */
+std::string applicationDir();
 OptionSpec memoryBudgetOption();
 /** --threads and --memory-budget-mb as the engine's options. */
 ComputeOptions computeOptions(const ParsedArguments& arguments);

@@ -24,13 +24,6 @@ OptionSpec modelOption() {
             true};
 }
 
-/** Where this executable lives, to find the built-in model next to it. */
-std::string applicationDir() {
-    std::error_code error;
-    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    return error ? std::string() : exe.parent_path().string();
-}
-
 std::string modelFolder(const ParsedArguments& parsed) {
     return resolveModelFolder(parsed.required("model"), applicationDir());
 }
@@ -93,6 +86,12 @@ const ArgumentParser& corefEvalParser() {
 }
 
 } // namespace
+
+std::string applicationDir() {
+    std::error_code error;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string() : exe.parent_path().string();
+}
 
 void runCorefEval(std::span<const std::string> arguments, std::ostream& out) {
     const ArgumentParser& parser = corefEvalParser();
