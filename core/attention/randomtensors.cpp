@@ -111,39 +111,55 @@ std::string distributionName(Distribution distribution) {
     return distribution == Distribution::Normal ? "normal" : "uniform";
 }
 
-RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
+namespace {
+
+void validateSpec(const RandomSpec& spec) {
     requirePositive(spec.batch, "batch");
     requirePositive(spec.seq, "seq");
     requirePositive(spec.embed, "embed");
     requirePositive(spec.heads, "heads");
-    const std::int64_t E = spec.embed;
-    if (E % spec.heads != 0)
+    if (spec.embed % spec.heads != 0)
         throw Error("heads " + std::to_string(spec.heads) + " does not divide embed " +
-                    std::to_string(E) + " (allowed: " + allowedHeadCounts(E) + ")");
+                    std::to_string(spec.embed) + " (allowed: " + allowedHeadCounts(spec.embed) + ")");
+}
 
-    auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
-    std::uint64_t count = saturatingMul(u(spec.batch), saturatingMul(u(spec.seq), u(E)));
-    count = saturatingAdd(count, saturatingMul(4, saturatingMul(u(E), u(E))));
-    count = saturatingAdd(count, saturatingMul(4, u(E)));
-    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes,
-                      "random tensors (batch " + std::to_string(spec.batch) + ", seq " +
-                          std::to_string(spec.seq) + ", embed " + std::to_string(E) + ")");
+std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
-    RandomProblem problem;
+std::string describeSizes(const RandomSpec& spec) {
+    return "random tensors (batch " + std::to_string(spec.batch) + ", seq " +
+           std::to_string(spec.seq) + ", embed " + std::to_string(spec.embed) + ")";
+}
+
+} // namespace
+
+Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
+    validateSpec(spec);
+    const std::int64_t E = spec.embed;
+    const std::uint64_t count = saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
+    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
     // One stream per batch item: growing seq keeps every earlier row of every item.
-    problem.input = Tensor({spec.batch, spec.seq, E});
+    Tensor input({spec.batch, spec.seq, E});
     const std::int64_t rowsPerItem = spec.seq * E;
     for (std::int64_t b = 0; b < spec.batch; ++b) {
         DeterministicRandom random =
             DeterministicRandom::forStream(spec.seed, "input/" + std::to_string(b));
         Tensor item({spec.seq, E});
         fill(item, random, spec.distribution, 1.0);
-        std::copy(item.data(), item.data() + rowsPerItem, problem.input.data() + b * rowsPerItem);
+        std::copy(item.data(), item.data() + rowsPerItem, input.data() + b * rowsPerItem);
     }
+    return input;
+}
+
+MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
+    validateSpec(spec);
+    const std::int64_t E = spec.embed;
+    std::uint64_t count = saturatingMul(4, saturatingMul(u64(E), u64(E)));
+    count = saturatingAdd(count, saturatingMul(4, u64(E)));
+    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
 
     // Variance 1/E keeps projected queries and keys at unit variance, so q·k/sqrt(Dh) does too.
     const double weightStd = 1.0 / std::sqrt(static_cast<double>(E));
-    MultiHeadAttentionWeights& w = problem.weights;
+    MultiHeadAttentionWeights w;
     w.numHeads = spec.heads;
     w.inProjWeight = Tensor({3 * E, E});
     DeterministicRandom inRandom = DeterministicRandom::forStream(spec.seed, "in_proj_weight");
@@ -153,6 +169,20 @@ RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudg
     fill(w.outProjWeight, outRandom, spec.distribution, weightStd);
     w.inProjBias = Tensor({3 * E}, 0.0f);
     w.outProjBias = Tensor({E}, 0.0f);
+    return w;
+}
+
+RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
+    validateSpec(spec);
+    const std::int64_t E = spec.embed;
+    std::uint64_t count = saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
+    count = saturatingAdd(count, saturatingMul(4, saturatingMul(u64(E), u64(E))));
+    count = saturatingAdd(count, saturatingMul(4, u64(E)));
+    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
+
+    RandomProblem problem;
+    problem.input = makeRandomInput(spec, memoryBudgetBytes);
+    problem.weights = makeRandomWeights(spec, memoryBudgetBytes);
     return problem;
 }
 

@@ -78,4 +78,12 @@ struct RandomProblem {
  */
 RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudgetBytes = 0);
 
+/**
+ * The two halves of makeRandomProblem, bit for bit the same tensors. The weights depend only on
+ * (embed, seed, distribution) — not on seq or heads — so the app draws them once and redraws only
+ * the input while the user drags the sequence length or changes the heads.
+ */
+Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes = 0);
+MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec, std::uint64_t memoryBudgetBytes = 0);
+
 } // namespace attnscope

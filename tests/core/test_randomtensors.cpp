@@ -135,6 +135,13 @@ void TestRandomTensors::headsDoNotChangeInputsAndSeqKeepsPrefix() {
     spec.seq = 10;
     const RandomProblem longer = makeRandomProblem(spec);
     QVERIFY(std::memcmp(two.input.data(), longer.input.data(), 6 * 16 * sizeof(float)) == 0);
+    // The halves that the app caches separately are the same tensors.
+    QVERIFY(makeRandomInput(spec) == longer.input);
+    const MultiHeadAttentionWeights weights = makeRandomWeights(spec);
+    QVERIFY(weights.inProjWeight == longer.weights.inProjWeight);
+    QVERIFY(weights.outProjWeight == longer.weights.outProjWeight);
+    QVERIFY(weights.inProjBias == longer.weights.inProjBias);
+    QCOMPARE(weights.numHeads, std::int64_t(8));
 }
 
 void TestRandomTensors::uniformIsBoundedWithUnitVariance() {
