@@ -56,6 +56,8 @@ private slots:
     void allLayersShowsEveryHead();
     void perHeadRangeLabelsEachHead();
     void longSequenceGridBuilds();
+    void mapCoversEveryCell_data();
+    void mapCoversEveryCell();
 
 private:
     static void show(AttentionPlot& plot, QSize size);
@@ -314,6 +316,53 @@ void TestAttentionPlot::longSequenceGridBuilds() {
         {map->keyAxis()->coordToPixel(3), map->valueAxis()->coordToPixel(1023 - 1000)});
     QCOMPARE(hit.query, 1000);
     QCOMPARE(hit.key, 3);
+}
+
+void TestAttentionPlot::mapCoversEveryCell_data() {
+    QTest::addColumn<int>("seq");
+    QTest::addColumn<bool>("hideSpecial");
+    QTest::addColumn<int>("visible");
+    QTest::newRow("seq1_one_cell") << 1 << false << 1;
+    QTest::newRow("seq10_qcustomplot_default_size") << 10 << false << 10;
+    QTest::newRow("seq12_special_hidden_leaves_10") << 12 << true << 10;
+    QTest::newRow("seq13") << 13 << false << 13;
+}
+
+void TestAttentionPlot::mapCoversEveryCell() {
+    QFETCH(int, seq);
+    QFETCH(bool, hideSpecial);
+    QFETCH(int, visible);
+    auto set = testdata::makeSet(4, 4, seq);
+    if (hideSpecial) {
+        set->special.front() = true;
+        set->special.back() = true;
+    }
+    AttentionPlot plot;
+    FigureOptions options;
+    options.hideSpecial = hideSpecial;
+    plot.setOptions(options);
+    plot.setAttention(set);
+    // The grid first, then one head: the single head reuses a panel of the grid.
+    plot.showLayerGrid(0);
+    plot.showSingleHead(3, 1);
+    QCOMPARE(plot.plottableCount(), 1);
+    auto* map = qobject_cast<QCPColorMap*>(plot.plottable(0));
+    QCOMPARE(map->data()->keySize(), visible);
+    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, visible - 0.5));
+    QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, visible - 0.5));
+    const int first = hideSpecial ? 1 : 0;
+    const int last = first + visible - 1;
+    const PlotHit hit = plot.hitTest(cellCentre(map, visible, visible - 1, 0));
+    QCOMPARE(hit.query, last);
+    QCOMPARE(hit.key, first);
+    // A fresh map in a new plot (the export path) as well.
+    AttentionPlot copy;
+    copy.copyFigureFrom(plot);
+    auto* copied = qobject_cast<QCPColorMap*>(copy.plottable(0));
+    QCOMPARE(copied->data()->keySize(), visible);
+    QCOMPARE(copied->keyAxis()->range(), QCPRange(-0.5, visible - 0.5));
+    QCOMPARE(copied->data()->keyRange(),
+             visible == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, visible - 1));
 }
 
 QTEST_MAIN(TestAttentionPlot)

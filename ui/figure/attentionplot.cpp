@@ -196,6 +196,17 @@ QSize AttentionPlot::layoutSize() const {
 }
 
 QSize AttentionPlot::naturalSize() const {
+    QSize size = naturalMapsSize();
+    if (!m_title.isEmpty()) {
+        // Room for the title up to a width where a long sentence is better shortened.
+        const double title =
+            QFontMetricsF(pixelFont(kFigureTitlePx, true)).horizontalAdvance(m_title);
+        size.setWidth(std::max(size.width(), std::min(int(std::ceil(title)) + 40, 1600)));
+    }
+    return size;
+}
+
+QSize AttentionPlot::naturalMapsSize() const {
     if (m_set == nullptr)
         return {800, 600};
     const int n = std::max(1, visibleTokens(*m_set, m_options.hideSpecial));
@@ -233,6 +244,7 @@ void AttentionPlot::clearFigure() {
         delete group;
     m_marginGroups.clear();
     m_panelGrid = nullptr;
+    m_body = nullptr;
     m_colorScale = nullptr;
     m_titleElement = nullptr;
 }
@@ -384,22 +396,28 @@ void AttentionPlot::assignPanels() {
 }
 
 void AttentionPlot::buildLayout() {
-    // Main layout: [title] above [panel grid | colour scale].
+    // Main layout: [title] above [spacer | panel grid | colour scale | spacer]; the spacers
+    // centre maps and colour bar together (balanceLayout).
     int row = 0;
     if (!m_title.isEmpty()) {
-        m_titleElement = new QCPTextElement(this, m_title, pixelFont(kFigureTitlePx, true));
+        const QFont font = pixelFont(kFigureTitlePx, true);
+        // A long sentence in the title is shortened rather than cut at the image's edges.
+        const QString title = QFontMetricsF(font).elidedText(
+            m_title, Qt::ElideRight, std::max(40, layoutSize().width() - 16));
+        m_titleElement = new QCPTextElement(this, title, font);
         plotLayout()->addElement(row++, 0, m_titleElement);
     }
-    auto* body = new QCPLayoutGrid;
-    plotLayout()->addElement(row, 0, body);
+    m_body = new QCPLayoutGrid;
+    plotLayout()->addElement(row, 0, m_body);
     if (row > 0)
         plotLayout()->setRowStretchFactors({kTinyStretch, 1.0});
     m_panelGrid = new QCPLayoutGrid;
-    body->addElement(0, 0, m_panelGrid);
     m_colorScale = new QCPColorScale(this);
-    body->addElement(0, 1, m_colorScale);
-    body->setColumnStretchFactors({1.0, kTinyStretch});
-    body->setColumnSpacing(kSpacing);
+    m_body->addElement(0, 0, new QCPLayoutElement(this));
+    m_body->addElement(0, 1, m_panelGrid);
+    m_body->addElement(0, 2, m_colorScale);
+    m_body->addElement(0, 3, new QCPLayoutElement(this));
+    m_body->setColumnSpacing(kSpacing);
     m_colorScale->setBarWidth(14);
     m_colorScale->setAutoMargins(QCP::msLeft | QCP::msRight);
     m_colorScale->axis()->setTickLabelFont(pixelFont(kGridLabelPx));
@@ -443,7 +461,9 @@ void AttentionPlot::fillPanels() {
         panel.matrix = headMatrix(*m_set, panel.layer, panel.head, m_options.hideSpecial);
         const int n = panel.matrix.size();
         QCPColorMapData* data = panel.map->data();
-        if (data->keySize() != n || data->valueSize() != n) {
+        // Tracked here rather than read from the data: a new QCPColorMap starts as 10 x 10 cells.
+        if (panel.size != n) {
+            panel.size = n;
             data->setSize(n, n);
             // With one cell QCPColorMap needs the cell's extent as its range (no neighbour to
             // measure the half-cell from).
@@ -605,6 +625,9 @@ void AttentionPlot::applyLabels(double cellPixels) {
 }
 
 void AttentionPlot::balanceLayout() {
+    // Measure with the whole width given to the maps, then hand what square maps leave over to
+    // the spacers.
+    m_body->setColumnStretchFactors({kTinyStretch, 1.0, kTinyStretch, kTinyStretch});
     updateLayout();
     // Margins per column and row (equal within one, through the margin groups).
     std::vector<int> columnMargins(std::size_t(m_columns), 0), rowMargins(std::size_t(m_rows), 0);
@@ -630,16 +653,19 @@ void AttentionPlot::balanceLayout() {
     QList<double> columns, rows;
     const double spareWidth = std::max(0.0, width - sumColumns - side * m_columns);
     const double spareHeight = std::max(0.0, height - sumRows - side * m_rows);
-    columns.append(std::max(kTinyStretch, spareWidth / 2));
+    columns.append(kTinyStretch);
     for (const int m : columnMargins)
         columns.append(m + side);
-    columns.append(std::max(kTinyStretch, spareWidth / 2));
+    columns.append(kTinyStretch);
     rows.append(std::max(kTinyStretch, spareHeight / 2));
     for (const int m : rowMargins)
         rows.append(m + side);
     rows.append(std::max(kTinyStretch, spareHeight / 2));
     m_panelGrid->setColumnStretchFactors(columns);
     m_panelGrid->setRowStretchFactors(rows);
+    const double maps = sumColumns + side * m_columns + kSpacing * (m_columns + 1);
+    m_body->setColumnStretchFactors({std::max(kTinyStretch, spareWidth / 2), maps, kTinyStretch,
+                                     std::max(kTinyStretch, spareWidth / 2)});
     updateLayout();
 
     // The colour bar spans the maps, top of the first row to bottom of the last.

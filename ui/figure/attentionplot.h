@@ -110,6 +110,7 @@ private:
         QCPItemRect* pinRow = nullptr;
         QCPItemRect* pinColumn = nullptr;
         HeadMatrix matrix;
+        int size = -1; ///< the cells the map is sized for
         int gridRow = 0;
         int gridColumn = 0;
     };
@@ -137,6 +138,7 @@ private:
     void updateSelection();
     [[nodiscard]] bool sameStructure(const AttentionSet& a, const AttentionSet& b) const;
     [[nodiscard]] QSize layoutSize() const;
+    [[nodiscard]] QSize naturalMapsSize() const;
 
     std::shared_ptr<const AttentionSet> m_set;
     FigureOptions m_options;
@@ -151,6 +153,7 @@ private:
 
     std::vector<Panel> m_panels;
     PanelKey m_panelKey;
+    QCPLayoutGrid* m_body = nullptr;
     QCPLayoutGrid* m_panelGrid = nullptr;
     QCPColorScale* m_colorScale = nullptr;
     QCPTextElement* m_titleElement = nullptr;
