@@ -132,14 +132,19 @@ void AttentionPlot::showAllLayers() {
 void AttentionPlot::setOptions(const FigureOptions& options) {
     if (options == m_options)
         return;
-    const bool relayout = options.hideSpecial != m_options.hideSpecial;
+    const FigureOptions old = m_options;
     m_options = options;
-    if (relayout || m_panels.empty()) {
-        rebuild();
+    if (m_panels.empty() || options.hideSpecial != old.hideSpecial) {
+        rebuild(); // other tokens: new cells and labels
         return;
     }
-    // Colour map, scale and range mode change colours and the legend, not the layout.
-    fillPanels();
+    if (options.scale != old.scale)
+        fillPanels(); // the log scale clamps cells to kLogFloor
+    if (options.scale != old.scale || options.range != old.range) {
+        rebuild(); // the legend's labels change width; the panels and their cells are kept
+        return;
+    }
+    // Another colour map: colours only.
     updateColorRanges();
     updatePin();
     replot(rpQueuedReplot);
@@ -169,7 +174,9 @@ void AttentionPlot::setTitle(const QString& title) {
     const bool hadTitle = !m_title.isEmpty();
     m_title = title;
     if (m_titleElement != nullptr && hadTitle && !title.isEmpty()) {
-        m_titleElement->setText(title);
+        m_titleElement->setText(
+            QFontMetricsF(m_titleElement->font())
+                .elidedText(title, Qt::ElideRight, std::max(40, layoutSize().width() - 16)));
         replot(rpQueuedReplot);
         return;
     }
