@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
-# Set up (packages, configure, build) and run attnscope on its built-in example.
-# Until the desktop app lands, this runs the command-line engine on a random example: 8 tokens,
-# 4 heads, and prints each head's attention matrix.
+# Set up (packages, configure, build) and open attnscope on its built-in model and first example.
+# Extra arguments go to the app (e.g. --fresh to ignore the last session's settings).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/tools/setup.sh" release
-cli="$root/build/release/app/attnscope-cli"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-"$cli" random --seq 8 --embed 32 --heads 4 --seed 1 --weights-out "$out/weights.npy" "$@"
-"$cli" show --weights "$out/weights.npy"
+exec "$root/build/release/app/attnscope" "$@"

@@ -7,11 +7,13 @@ set -euo pipefail
 preset="${1:-release}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Build tools, the libraries of the stack, and the font the renderer uses.
+# Build tools, the libraries of the stack, Qt's translation tools (lupdate/lrelease) and Qt's own
+# Chinese strings, and the fonts the figures use: DejaVu for Latin, WenQuanYi Micro Hei for CJK.
 packages=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-svg-dev libqcustomplot-dev libeigen3-dev libtbb-dev
-  fonts-dejavu-core
+  qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
+  libqcustomplot-dev libeigen3-dev libtbb-dev
+  fonts-dejavu-core fonts-wqy-microhei
 )
 
 missing=()

@@ -1,0 +1,188 @@
+#include "ui/views/linkfinder.h"
+
+#include "core/analysis/linkranking.h"
+#include "ui/figure/fonts.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace attnscope {
+
+namespace {
+
+void fillTokens(QComboBox* box, const AttentionSet* set) {
+    const QSignalBlocker block(box);
+    const int previous = box->currentIndex();
+    box->clear();
+    if (set) {
+        for (int i = 0; i < set->seq(); ++i) {
+            box->addItem(QStringLiteral("%1: %2").arg(i).arg(set->tokens.value(i)), i);
+        }
+    }
+    box->setCurrentIndex(previous >= 0 && previous < box->count() ? previous : (box->count() > 0 ? 0 : -1));
+}
+
+} // namespace
+
+LinkFinder::LinkFinder(QWidget* parent) : QWidget(parent) {
+    m_query = new QComboBox(this);
+    m_query->setObjectName(QStringLiteral("linkQuery"));
+    m_key = new QComboBox(this);
+    m_key->setObjectName(QStringLiteral("linkKey"));
+    for (QComboBox* box : {m_query, m_key}) {
+        box->setFont(labelFont(font().pointSizeF()));
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(10);
+        box->setMaxVisibleItems(25);
+    }
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("linkSummary"));
+    m_summary->setWordWrap(true);
+
+    m_table = new QTableWidget(this);
+    m_table->setObjectName(QStringLiteral("linkTable"));
+    m_table->setColumnCount(4);
+    m_table->setHorizontalHeaderLabels({tr("Rank"), tr("Layer"), tr("Head"), tr("Weight")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setObjectName(QStringLiteral("linkMap"));
+    m_plot->setMinimumHeight(160);
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_map->setColorScale(m_scale);
+    m_plot->xAxis->setLabel(tr("head"));
+    m_plot->yAxis->setLabel(tr("layer"));
+    m_plot->yAxis->setRangeReversed(true); // layer 0 at the top, as in the table
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Query token"), m_query);
+    form->addRow(tr("Key token"), m_key);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_table, 2);
+
+    connect(m_query, &QComboBox::currentIndexChanged, this, &LinkFinder::refresh);
+    connect(m_key, &QComboBox::currentIndexChanged, this, &LinkFinder::refresh);
+    connect(m_table, &QTableWidget::cellClicked, this, [this](int row, int) {
+        const auto* layerItem = m_table->item(row, 1);
+        const auto* headItem = m_table->item(row, 2);
+        if (layerItem && headItem) {
+            emit headActivated(layerItem->data(Qt::DisplayRole).toInt(), headItem->data(Qt::DisplayRole).toInt());
+        }
+    });
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (!m_set) {
+            return;
+        }
+        int head = 0;
+        int layer = 0;
+        m_map->data()->coordToCell(m_plot->xAxis->pixelToCoord(event->position().x()),
+                                   m_plot->yAxis->pixelToCoord(event->position().y()), &head, &layer);
+        if (layer >= 0 && layer < m_set->layers() && head >= 0 && head < m_set->heads()) {
+            emit headActivated(layer, head);
+        }
+    });
+    refresh();
+}
+
+void LinkFinder::setAttention(std::shared_ptr<const AttentionSet> set) {
+    m_set = std::move(set);
+    fillTokens(m_query, m_set.get());
+    fillTokens(m_key, m_set.get());
+    refresh();
+}
+
+void LinkFinder::setLink(int query, int key) {
+    const QSignalBlocker b1(m_query), b2(m_key);
+    if (query >= 0 && query < m_query->count()) {
+        m_query->setCurrentIndex(query);
+    }
+    if (key >= 0 && key < m_key->count()) {
+        m_key->setCurrentIndex(key);
+    }
+    refresh();
+}
+
+int LinkFinder::query() const {
+    return m_query->currentIndex();
+}
+
+int LinkFinder::key() const {
+    return m_key->currentIndex();
+}
+
+void LinkFinder::setColorMap(ColorMap map) {
+    m_colorMap = map;
+    m_map->setGradient(colorGradient(map));
+    m_plot->replot();
+}
+
+void LinkFinder::refresh() {
+    m_table->setRowCount(0);
+    const int q = query();
+    const int k = key();
+    if (!m_set || q < 0 || k < 0) {
+        m_summary->setText(tr("Pick a query token and a key token."));
+        m_map->data()->clear();
+        m_plot->replot();
+        return;
+    }
+    const std::vector<HeadWeight> ranked = rankHeadsForLink(m_set->attentions, q, k);
+    m_table->setRowCount(int(ranked.size()));
+    for (int row = 0; row < int(ranked.size()); ++row) {
+        const HeadWeight& entry = ranked[std::size_t(row)];
+        auto* rank = new QTableWidgetItem;
+        rank->setData(Qt::DisplayRole, row + 1);
+        auto* layer = new QTableWidgetItem;
+        layer->setData(Qt::DisplayRole, int(entry.layer));
+        auto* head = new QTableWidgetItem;
+        head->setData(Qt::DisplayRole, int(entry.head));
+        auto* weight = new QTableWidgetItem(QString::number(entry.weight, 'f', 6));
+        weight->setData(Qt::UserRole, entry.weight);
+        m_table->setItem(row, 0, rank);
+        m_table->setItem(row, 1, layer);
+        m_table->setItem(row, 2, head);
+        m_table->setItem(row, 3, weight);
+    }
+    const HeadWeight& best = ranked.front();
+    m_summary->setText(tr("%1 → %2: strongest in layer %3, head %4 (%5)")
+                           .arg(m_set->tokens.value(q), m_set->tokens.value(k))
+                           .arg(best.layer)
+                           .arg(best.head)
+                           .arg(best.weight, 0, 'f', 4));
+
+    const int layers = m_set->layers();
+    const int heads = m_set->heads();
+    m_map->data()->setSize(heads, layers);
+    m_map->data()->setRange(QCPRange(0, heads - 1), QCPRange(0, layers - 1));
+    for (int l = 0; l < layers; ++l) {
+        for (int h = 0; h < heads; ++h) {
+            m_map->data()->setCell(h, l, double(m_set->weight(l, h, q, k)));
+        }
+    }
+    m_map->setGradient(colorGradient(m_colorMap));
+    m_map->setDataRange(QCPRange(0.0, std::max(1e-6, best.weight)));
+    m_plot->xAxis->setRange(-0.5, heads - 0.5);
+    m_plot->yAxis->setRange(-0.5, layers - 0.5);
+    m_plot->replot();
+}
+
+} // namespace attnscope
