@@ -35,6 +35,8 @@
 #include <QProcess>
 #include <QProgressBar>
 #include <QProgressDialog>
+#include <QScreen>
+#include <QGuiApplication>
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
@@ -167,7 +169,14 @@ MainWindow::MainWindow(const QString& builtinFolder, QWidget* parent)
                 [this, plot](const QPoint& position) { showPlotMenu(plot, position); });
     }
 
-    resize(1500, 900);
+    // first launch: the whole screen, narrow side panels, the maps get the space
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QRect available = screen->availableGeometry();
+        resize(std::min(available.width(), 1800), std::min(available.height(), 1100));
+    } else {
+        resize(1500, 900);
+    }
+    resizeDocks({inputDock, linkDock}, {330, 300}, Qt::Horizontal);
     restoreSettings();
     recompute();
 }

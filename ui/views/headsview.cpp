@@ -43,8 +43,10 @@ HeadsView::HeadsView(QWidget* parent) : QWidget(parent) {
     m_splitter->setObjectName(QStringLiteral("headsSplitter"));
     m_splitter->addWidget(m_grid);
     m_splitter->addWidget(m_single);
-    m_splitter->setStretchFactor(0, 1);
-    m_splitter->setStretchFactor(1, 1);
+    // the large head gets a little more room than the grid: it carries every label
+    m_splitter->setStretchFactor(0, 4);
+    m_splitter->setStretchFactor(1, 5);
+    m_splitter->setSizes({4000, 5000}); // scaled to the real width on the first layout
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
