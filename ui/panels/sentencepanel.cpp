@@ -101,6 +101,7 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     m_exampleBox->setObjectName(QStringLiteral("exampleChooser"));
     m_exampleBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_exampleBox->setMinimumContentsLength(18);
+    m_exampleBox->setPlaceholderText(tr("Pick an example sentence"));
     m_text = new QPlainTextEdit(this);
     m_text->setObjectName(QStringLiteral("sentenceEdit"));
     m_text->setPlaceholderText(tr("Type a sentence"));
@@ -133,6 +134,7 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     connect(m_text, &QPlainTextEdit::textChanged, this, [this] {
         if (!m_settingText) {
             m_typing->start();
+            syncExampleBox();
         }
     });
 }
@@ -169,6 +171,7 @@ void SentencePanel::loadExamples() {
         }
         m_exampleBox->addItem(label, example.text);
     }
+    syncExampleBox();
     m_modelNote->setText(modelFolder().isEmpty() ? tr("No model: choose a folder") : QDir::toNativeSeparators(modelFolder()));
 }
 
@@ -230,6 +233,13 @@ void SentencePanel::setText(const QString& text) {
     m_text->setPlainText(text);
     m_settingText = false;
     m_typing->stop();
+    syncExampleBox();
+}
+
+void SentencePanel::syncExampleBox() {
+    // show which example is in the text box, or none once the user has edited it
+    const QSignalBlocker block(m_exampleBox);
+    m_exampleBox->setCurrentIndex(m_exampleBox->findData(text()));
 }
 
 std::optional<ModelExample> SentencePanel::currentExample() const {

@@ -78,6 +78,7 @@ private:
     void fillModels();
     void loadExamples();
     void onModelActivated(int index);
+    void syncExampleBox();
 
     QString m_builtinFolder;
     QComboBox* m_models = nullptr;

@@ -66,6 +66,13 @@ LinkFinder::LinkFinder(QWidget* parent) : QWidget(parent) {
     m_plot->xAxis->setLabel(tr("head"));
     m_plot->yAxis->setLabel(tr("layer"));
     m_plot->yAxis->setRangeReversed(true); // layer 0 at the top, as in the table
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // 1, 2, 5, 10… when crowded
+        axis->setTicker(ticker);
+        axis->setSubTicks(false);
+    }
     auto* margins = new QCPMarginGroup(m_plot);
     m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -172,7 +179,12 @@ void LinkFinder::refresh() {
     const int layers = m_set->layers();
     const int heads = m_set->heads();
     m_map->data()->setSize(heads, layers);
-    m_map->data()->setRange(QCPRange(0, heads - 1), QCPRange(0, layers - 1));
+    // QCPColorMap widens the drawn image by half a cell only along axes of more than one cell; an
+    // axis of one cell is drawn across its range, so give it the cell's own extent.
+    const auto cellRange = [](int count) {
+        return count > 1 ? QCPRange(0, count - 1) : QCPRange(-0.5, 0.5);
+    };
+    m_map->data()->setRange(cellRange(heads), cellRange(layers));
     for (int l = 0; l < layers; ++l) {
         for (int h = 0; h < heads; ++h) {
             m_map->data()->setCell(h, l, double(m_set->weight(l, h, q, k)));
