@@ -6,6 +6,7 @@
 #include "ui/figure/fonts.h"
 
 #include <QBuffer>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -140,16 +141,21 @@ void checkLayerHead(const AttentionSet& set, int layer, int head) {
 
 QString defaultTitle(const AttentionPlot& plot) {
     const AttentionSet& set = *plot.attention();
-    QString title = set.source.isEmpty() ? QStringLiteral("attention") : set.source;
+    QString title = set.source.isEmpty()
+                        ? QCoreApplication::translate("attnscope::FigureExport", "attention")
+                        : set.source;
     switch (plot.layout()) {
     case AttentionPlot::Layout::SingleHead:
-        title += QStringLiteral(" — layer %1, head %2").arg(plot.layer()).arg(plot.head());
+        title += QCoreApplication::translate("attnscope::FigureExport", " — layer %1, head %2")
+                     .arg(plot.layer())
+                     .arg(plot.head());
         break;
     case AttentionPlot::Layout::LayerGrid:
-        title += QStringLiteral(" — layer %1").arg(plot.layer());
+        title +=
+            QCoreApplication::translate("attnscope::FigureExport", " — layer %1").arg(plot.layer());
         break;
     case AttentionPlot::Layout::AllLayers:
-        title += QStringLiteral(" — all layers");
+        title += QCoreApplication::translate("attnscope::FigureExport", " — all layers");
         break;
     }
     if (!set.text.isEmpty()) {
@@ -370,8 +376,13 @@ QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
         for (int h = 0; h < set->heads(); ++h) {
             const QString& path = paths[l * set->heads() + h];
             figure.showSingleHead(l, h);
-            QString title = (set->source.isEmpty() ? QStringLiteral("attention") : set->source) +
-                            QStringLiteral(" — layer %1, head %2").arg(l).arg(h);
+            QString title =
+                (set->source.isEmpty()
+                     ? QCoreApplication::translate("attnscope::FigureExport", "attention")
+                     : set->source) +
+                QCoreApplication::translate("attnscope::FigureExport", " — layer %1, head %2")
+                    .arg(l)
+                    .arg(h);
             figure.setTitle(title);
             render(figure, path, format, logical, size, title, overwrite);
             written.append(path);
