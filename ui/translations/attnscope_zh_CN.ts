@@ -159,7 +159,7 @@
     </message>
     <message>
         <source>tokens.json (a JSON list of strings)</source>
-        <translation>tokens.json（字符串的 JSON 列表）</translation>
+        <translation>tokens.json（字符串列表）</translation>
     </message>
     <message>
         <source>Browse…</source>
