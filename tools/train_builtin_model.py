@@ -10,7 +10,7 @@ training time and the evaluation tables). Debian's PyTorch 1.13 only imports und
 
 The objective (see README.md of the output): on generated sentences, at the first token of every
 pronoun the model predicts the head word(s) of the pronoun's antecedent over the whole vocabulary
-("antecedent prediction"); a quarter of the texts instead train ordinary masked-language modelling.
+("antecedent prediction"); 30% of the texts instead train ordinary masked-language modelling.
 Attention is never supervised: which head (if any) carries the pronoun -> antecedent link is learned.
 """
 from __future__ import annotations
@@ -86,7 +86,7 @@ class Head(nn.Module):
 # ---------------------------------------------------------------------------------------------
 # Batches
 
-def make_batch(examples, tok: Tokenizer, rng: random.Random):
+def make_batch(examples, tok: Tokenizer, rng: random.Random, pron_mask: float = 0.5):
     """examples: [(Realized, coref: bool)] -> tensors. MLM texts: 15% of tokens, 80/10/10 (Devlin et al.)."""
     encs = [(data.encode(tok, r), coref) for r, coref in examples]
     s = max(len(e.ids) for e, _ in encs)
@@ -110,10 +110,10 @@ def make_batch(examples, tok: Tokenizer, rng: random.Random):
             cand = [i for i, x in enumerate(t) if x not in (CLS, SEP)]
             n = max(1, round(0.15 * len(cand)))
             chosen = set(rng.sample(cand, n))
-            # pronouns are masked more often (half of them): predicting a masked pronoun needs the
+            # pronouns are masked more often (--pron-mask of them): predicting a masked pronoun needs the
             # gender, number and animacy of its antecedent, which is how words held out of the
             # antecedent objective still learn them
-            chosen |= {p for p in e.pron_pos if rng.random() < 0.5}
+            chosen |= {p for p in e.pron_pos if rng.random() < pron_mask}
             for i in sorted(chosen):
                 m_rows.append(b)
                 m_pos.append(i)
@@ -196,7 +196,11 @@ def main():
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--coref-frac", type=float, default=0.75, help="share of texts with the antecedent objective")
+    ap.add_argument("--coref-frac", type=float, default=0.7, help="share of texts with the antecedent objective")
+    ap.add_argument("--heldout-prefer", type=float, default=0.6,
+                    help="share of masked-LM texts that favour the words held out of the antecedent objective")
+    ap.add_argument("--pron-mask", type=float, default=0.8,
+                    help="probability of masking each pronoun of a masked-LM text (besides the 15%% of tokens)")
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--eval-links", type=int, default=400, help="links per held-out file")
     ap.add_argument("--ante-layer", type=int, default=0,
@@ -251,7 +255,7 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
 
-    streams = {lang: data.TrainStream(lang, SEED + 100 + i, exclude) for i, lang in enumerate(("en", "zh"))}
+    streams = {lang: data.TrainStream(lang, SEED + 100 + i, exclude, args.heldout_prefer) for i, lang in enumerate(("en", "zh"))}
     rng = random.Random(SEED + 7)
     # development sets from the training templates (not the held-out ones): progress reports and the
     # choice of the recommended head, so that the held-out files are only ever used for reporting
@@ -276,7 +280,7 @@ def main():
             lang = "en" if i % 2 == 0 else "zh"
             coref = rng.random() < args.coref_frac
             batch.append((streams[lang].text(coref, long), coref))
-        ids, att, coref_part, mlm_part = make_batch(batch, tok, rng)
+        ids, att, coref_part, mlm_part = make_batch(batch, tok, rng, args.pron_mask)
         seen += torch.bincount(ids[att.bool()], minlength=len(vocab))
         max_len = max(max_len, ids.shape[1])
         hidden, _, states = model(ids, att, return_states=True)
@@ -487,7 +491,7 @@ One batch in six holds texts of two or three concatenated sentences.
 Held out from **all** training: the templates {', '.join(sorted(data.HELDOUT_TEMPLATES['en']))} (both languages);
 sentences that contain the pairings {held_pairs['en']} / {held_pairs['zh']};
 the article's sentence and every evaluation text. Held out from the antecedent objective (they occur
-only in masked-LM texts, where they are picked more often than other words): the words
+only in masked-LM texts, {args.heldout_prefer:.0%} of which favour them over other words): the words
 {held_words['en']} / {held_words['zh']}.
 
 ## Objective (what was and was not supervised)
@@ -500,7 +504,7 @@ Each training text is either (with probability {args.coref_frac}) an **anteceden
   "the little girl", 小明 for 小明, and for a coordination a uniform target over its conjuncts
   (苹果, 香蕉, 橙子 for 苹果、香蕉和橙子). The noun is a label, not a token, so a two-character word is one
   target;
-- masked LM: 15% of the tokens, plus each pronoun with probability ½, are masked (80% `[MASK]`,
+- masked LM: 15% of the tokens, plus each pronoun with probability {args.pron_mask}, are masked (80% `[MASK]`,
   10% random, 10% kept) and predicted through the tied word embeddings. Predicting a masked pronoun
   needs its antecedent's gender, number and animacy; this is how the held-out words below learn theirs.
 

@@ -65,8 +65,9 @@ def sample(lang: str, rng: random.Random, templates: list[str], banned: frozense
 class TrainStream:
     """Training texts of one language; ``coref`` selects the objective (see module doc)."""
 
-    def __init__(self, lang: str, seed: int, exclude_texts: set[str]):
+    def __init__(self, lang: str, seed: int, exclude_texts: set[str], prefer_heldout: float = 0.6):
         self.lang = lang
+        self.prefer_heldout = prefer_heldout  # share of masked-LM texts that favour the held-out words
         self.rng = random.Random(seed)
         self.templates = train_templates(lang)
         self.exclude = exclude_texts
@@ -75,7 +76,7 @@ class TrainStream:
         # Held-out words never appear in antecedent-objective texts; masked-LM texts use them more
         # often than other words, since that is the only way the model meets them.
         banned = frozenset(HELDOUT_WORDS[self.lang]) if coref else frozenset()
-        prefer = frozenset() if coref or self.rng.random() >= 0.3 else frozenset(HELDOUT_WORDS[self.lang])
+        prefer = frozenset() if coref or self.rng.random() >= self.prefer_heldout else frozenset(HELDOUT_WORDS[self.lang])
         while True:
             _, r = sample(self.lang, self.rng, self.templates, banned, prefer=prefer)
             if has_pair(r, self.lang) or r.text in self.exclude or r.text.rstrip("。！") == ARTICLE:
