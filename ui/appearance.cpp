@@ -58,21 +58,29 @@ void applyTheme(const QString& theme) {
 QString installTranslations(QApplication& app, const QString& language) {
     const QLocale locale = language == QLatin1String("system") || language.isEmpty() ? QLocale::system()
                                                                                      : QLocale(language);
+    // qt_add_translations embeds the .qm files under :/i18n: attnscope_zh_CN (the whole interface)
+    // and attnscope_en (English plural forms only: "%n token(s)" → "1 token", "16 tokens").
     auto* own = new QTranslator(&app);
-    // qt_add_translations embeds the .qm files under :/i18n
+    QString active = locale.language() == QLocale::English ? QStringLiteral("en") : locale.name();
     if (!own->load(locale, QStringLiteral("attnscope"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-        delete own;
-        return QStringLiteral("en");
+        active = QStringLiteral("en");
+        if (!own->load(QStringLiteral(":/i18n/attnscope_en"))) {
+            delete own;
+            return active;
+        }
     }
     QApplication::installTranslator(own);
-    auto* qt = new QTranslator(&app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QApplication::installTranslator(qt);
-    } else {
-        delete qt;
+    if (active != QLatin1String("en")) {
+        QLocale::setDefault(locale); // number formats and the first example follow the interface
+        auto* qt = new QTranslator(&app);
+        if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                     QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QApplication::installTranslator(qt);
+        } else {
+            delete qt;
+        }
     }
-    return locale.name();
+    return active;
 }
 
 } // namespace attnscope

@@ -34,6 +34,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
+#include <QLocale>
 #include <QProgressDialog>
 #include <QScreen>
 #include <QGuiApplication>
@@ -312,6 +313,12 @@ void MainWindow::buildMenus() {
 void MainWindow::buildToolBars() {
     QToolBar* files = addToolBar(tr("Export"));
     files->setObjectName(QStringLiteral("exportToolBar"));
+    // tool buttons show the icon text: short, without the menu's accelerator and ellipsis
+    m_exportHead->setIconText(tr("Export Head"));
+    m_exportGrid->setIconText(tr("Export Grid"));
+    m_exportAll->setIconText(tr("Export All Heads"));
+    m_cancelAction->setIconText(tr("Stop"));
+    files->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     files->addAction(m_exportHead);
     files->addAction(m_exportGrid);
     files->addAction(m_exportAll);
@@ -515,7 +522,8 @@ void MainWindow::updateStatus() {
         return;
     }
     m_statusTokens->setText(tr("%n token(s)", nullptr, set->seq()));
-    m_statusShape->setText(tr("%1 layer(s) × %2 head(s)").arg(set->layers()).arg(set->heads()));
+    m_statusShape->setText(tr("%n layer(s)", nullptr, set->layers()) + QStringLiteral(" × ") +
+                           tr("%n head(s)", nullptr, set->heads()));
     m_statusTime->setText(tr("computed in %1 ms").arg(m_outcome.computeMilliseconds, 0, 'f', 1));
     m_statusThreads->setText(tr("%n thread(s)", nullptr, m_outcome.threads));
 }
@@ -780,7 +788,13 @@ void MainWindow::restoreSettings() {
     if (!text.isEmpty()) {
         m_sentence->setText(text);
     } else if (!m_sentence->examples().examples.isEmpty()) {
-        m_sentence->setText(m_sentence->examples().examples.first().text);
+        // the first example in the interface's language (the built-in model has English and
+        // Chinese ones, pronoun examples first)
+        const QString language = QLocale().language() == QLocale::Chinese ? QStringLiteral("zh") : QStringLiteral("en");
+        const auto& examples = m_sentence->examples().examples;
+        const auto match = std::find_if(examples.begin(), examples.end(),
+                                        [&](const ModelExample& example) { return example.language == language; });
+        m_sentence->setText(match != examples.end() ? match->text : examples.first().text);
     }
     RandomRequest random;
     random.spec.seq = settings.value(QStringLiteral("random/seq"), 16).toInt();

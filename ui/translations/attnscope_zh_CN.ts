@@ -462,10 +462,6 @@
         </translation>
     </message>
     <message>
-        <source>%1 layer(s) × %2 head(s)</source>
-        <translation>%1 层 × %2 头</translation>
-    </message>
-    <message>
         <source>computed in %1 ms</source>
         <translation>计算耗时 %1 ms</translation>
     </message>
@@ -573,6 +569,30 @@ Replace the existing files?</source>
         <source>The built-in model was not found; open a model folder or use random tensors.</source>
         <translation>未找到内置模型；请打开模型文件夹或使用随机张量。</translation>
     </message>
+    <message>
+        <source>Export Head</source>
+        <translation>导出头</translation>
+    </message>
+    <message>
+        <source>Export Grid</source>
+        <translation>导出网格</translation>
+    </message>
+    <message>
+        <source>Export All Heads</source>
+        <translation>导出全部头</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n layer(s)</source>
+        <translation>
+            <numerusform>%n 层</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n head(s)</source>
+        <translation>
+            <numerusform>%n 头</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>attnscope::RandomPanel</name>
@@ -670,6 +690,10 @@ Replace the existing files?</source>
     <message>
         <source>The text is empty: type a sentence or pick an example.</source>
         <translation>文本为空：请输入一个句子或选择一个示例。</translation>
+    </message>
+    <message>
+        <source>Pick an example sentence</source>
+        <translation>选择示例句子</translation>
     </message>
 </context>
 </TS>
