@@ -52,6 +52,7 @@ private slots:
     void pinOutlinesRowAndColumnInEveryMap();
     void singleHeadShowsAllLabelsAndLegend();
     void longSequenceLabelsThinOutEvenly();
+    void thinnedLabelsKeepThePinnedTokens();
     void sameShapeUpdatesInPlace();
     void allLayersShowsEveryHead();
     void perHeadRangeLabelsEachHead();
@@ -251,6 +252,34 @@ void TestAttentionPlot::longSequenceLabelsThinOutEvenly() {
     // Neighbouring labels do not overlap: a step is at least a text line.
     const double cell = map->keyAxis()->axisRect()->width() / 300.0;
     QVERIFY(step * cell >= QFontMetricsF(map->keyAxis()->tickLabelFont()).height());
+}
+
+void TestAttentionPlot::thinnedLabelsKeepThePinnedTokens() {
+    AttentionPlot plot;
+    show(plot, {700, 700});
+    plot.setAttention(testdata::makeSet(1, 1, 300));
+    plot.showSingleHead(0, 0);
+    QCPColorMap* map = colorMaps(plot).front();
+    const auto ticks = [&](QCPAxis* axis) {
+        return axis->ticker().dynamicCast<QCPAxisTickerText>()->ticks();
+    };
+    const double step = ticks(map->keyAxis()).keys()[1] - ticks(map->keyAxis()).keys()[0];
+    QVERIFY(step > 2);
+    // tokens that thinning leaves unlabelled (not a multiple of the step)
+    const int key = int(step) * (150 / int(step)) + 1;
+    const int query = int(step) * (75 / int(step)) + 2;
+    QVERIFY(!ticks(map->keyAxis()).contains(key));
+    plot.setPin(query, key);
+    const auto bottom = ticks(map->keyAxis());
+    const auto left = ticks(map->valueAxis());
+    QVERIFY(bottom.contains(key));
+    QCOMPARE(bottom.value(key), plot.attention()->tokens[key]);
+    QVERIFY(left.contains(299 - query)); // first token at the top
+    QCOMPARE(left.value(299 - query), plot.attention()->tokens[query]);
+    // the neighbours give way: no other label closer than a step
+    for (const double position : bottom.keys()) {
+        QVERIFY(position == key || std::abs(position - key) >= step);
+    }
 }
 
 void TestAttentionPlot::sameShapeUpdatesInPlace() {

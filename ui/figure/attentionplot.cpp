@@ -155,6 +155,10 @@ void AttentionPlot::setPin(int query, int key) {
         return;
     m_pinQuery = query;
     m_pinKey = key;
+    if (m_set && !m_panels.empty() && m_labelStep > 1 && m_labelStep < INT32_MAX / 4) {
+        applyLabels(m_labelCellPixels); // thinned labels make room for the pinned tokens' own
+        balanceLayout();
+    }
     updatePin();
     replot(rpQueuedReplot);
 }
@@ -589,6 +593,8 @@ void AttentionPlot::applyLabels(double cellPixels) {
     // appear only when all of them fit.
     int step = cellPixels > 0.0 ? int(std::ceil(needed / cellPixels - 1e-9)) : INT32_MAX / 2;
     step = std::max(step, 1);
+    m_labelCellPixels = cellPixels;
+    m_labelStep = step;
     const bool show = single || step == 1;
     const double elide = single ? kSingleElide : kGridElide;
 
@@ -608,13 +614,27 @@ void AttentionPlot::applyLabels(double cellPixels) {
         if (leftLabels || bottomLabels) {
             leftTicker = QSharedPointer<QCPAxisTickerText>::create();
             bottomTicker = QSharedPointer<QCPAxisTickerText>::create();
-            for (int i = 0; i < n; i += step) {
+            // When labels are thinned, the pinned query and key keep theirs (the neighbours that
+            // would collide with it give way): the pinned cell is always named.
+            const auto labelled = [&](int pinnedToken) {
+                std::vector<int> indices;
+                const int pinned = pinnedToken >= 0 ? panel.matrix.indexOf(pinnedToken) : -1;
+                for (int i = 0; i < n; i += step) {
+                    if (pinned < 0 || step == 1 || std::abs(i - pinned) >= step)
+                        indices.push_back(i);
+                }
+                if (pinned >= 0 && step > 1)
+                    indices.push_back(pinned);
+                return indices;
+            };
+            const auto label = [&](int i) {
                 const int token = panel.matrix.tokens[std::size_t(i)];
-                const QString label =
-                    metrics.elidedText(m_set->tokens[token], Qt::ElideRight, elide);
-                leftTicker->addTick(n - 1 - i, label);
-                bottomTicker->addTick(i, label);
-            }
+                return metrics.elidedText(m_set->tokens[token], Qt::ElideRight, elide);
+            };
+            for (const int i : labelled(m_pinQuery))
+                leftTicker->addTick(n - 1 - i, label(i));
+            for (const int i : labelled(m_pinKey))
+                bottomTicker->addTick(i, label(i));
         }
         for (const auto& [axis, on, ticker] : {std::tuple{left, leftLabels, leftTicker},
                                                std::tuple{bottom, bottomLabels, bottomTicker}}) {

@@ -162,6 +162,8 @@ private:
     int m_rows = 1;
     QSize m_builtFor;
     PlotHit m_lastHover;
+    double m_labelCellPixels = 0.0; ///< the cell size the labels were last chosen for
+    int m_labelStep = 1;            ///< 1 = every label; k = every k-th (plus the pinned tokens')
     bool m_pressed = false;
 };
 
