@@ -599,54 +599,39 @@ void MainWindow::exportData(const QString& path, Overwrite overwrite) {
 }
 
 void MainWindow::exportHeadImageInteractive() {
+    exportPlotImageInteractive(m_heads->headPlot(), tr("Export head image"),
+                               QStringLiteral("layer%1_head%2.png")
+                                   .arg(m_heads->layer(), 2, 10, QLatin1Char('0'))
+                                   .arg(m_heads->head(), 2, 10, QLatin1Char('0')),
+                               QSize(900, 800));
+}
+
+void MainWindow::exportGridImageInteractive() {
+    exportPlotImageInteractive(m_heads->gridPlot(), tr("Export grid image"),
+                               QStringLiteral("layer%1_heads.png").arg(m_heads->layer(), 2, 10, QLatin1Char('0')),
+                               QSize(1400, 1000));
+}
+
+void MainWindow::exportPlotImageInteractive(AttentionPlot* plot, const QString& title, const QString& suggestedName,
+                                            QSize defaultSize) {
     if (!m_heads->attention()) {
         return;
     }
     QString filter;
-    const auto& set = *m_heads->attention();
-    const QString suggested = QDir(lastFolder()).filePath(
-        QStringLiteral("layer%1_head%2.png").arg(m_heads->layer(), 2, 10, QLatin1Char('0')).arg(m_heads->head(), 2, 10, QLatin1Char('0')));
-    Q_UNUSED(set);
-    QString path = QFileDialog::getSaveFileName(this, tr("Export head image"), suggested, imageFilter(), &filter);
+    QString path = QFileDialog::getSaveFileName(this, title, QDir(lastFolder()).filePath(suggestedName), imageFilter(),
+                                                &filter);
     if (path.isEmpty()) {
         return;
     }
     path = withSuffix(path, filter);
     try {
-        const ImageFormat format = imageFormatForPath(path);
-        ImageSizeDialog dialog(format, QSize(900, 800), this);
+        ImageSizeDialog dialog(imageFormatForPath(path), defaultSize, this);
         if (dialog.exec() != QDialog::Accepted) {
             return;
         }
         rememberFolder(path);
         // QFileDialog already asked before replacing an existing file
-        exportHeadImage(path, dialog.imageSize(), Overwrite::Replace);
-        statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const Error& error) {
-        QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(error.what()));
-    }
-}
-
-void MainWindow::exportGridImageInteractive() {
-    if (!m_heads->attention()) {
-        return;
-    }
-    QString filter;
-    const QString suggested =
-        QDir(lastFolder()).filePath(QStringLiteral("layer%1_heads.png").arg(m_heads->layer(), 2, 10, QLatin1Char('0')));
-    QString path = QFileDialog::getSaveFileName(this, tr("Export grid image"), suggested, imageFilter(), &filter);
-    if (path.isEmpty()) {
-        return;
-    }
-    path = withSuffix(path, filter);
-    try {
-        const ImageFormat format = imageFormatForPath(path);
-        ImageSizeDialog dialog(format, QSize(1400, 1000), this);
-        if (dialog.exec() != QDialog::Accepted) {
-            return;
-        }
-        rememberFolder(path);
-        exportGridImage(path, dialog.imageSize(), Overwrite::Replace);
+        exportImage(*plot, path, dialog.imageSize(), Overwrite::Replace);
         statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 5000);
     } catch (const Error& error) {
         QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(error.what()));

@@ -98,6 +98,8 @@ private:
     void exportHeadImageInteractive();
     void exportGridImageInteractive();
     void exportAllHeadsInteractive();
+    void exportPlotImageInteractive(class AttentionPlot* plot, const QString& title, const QString& suggestedName,
+                                    QSize defaultSize);
     void exportDataInteractive(const QString& suffix);
     void showPlotMenu(class AttentionPlot* plot, const QPoint& position);
     void showAbout();

@@ -58,6 +58,26 @@ ComputeOptions computeOptions(const ParsedArguments& arguments) {
     return options;
 }
 
+RandomArguments randomArguments(const ParsedArguments& arguments) {
+    RandomArguments random;
+    random.spec.batch = arguments.positiveInt("batch", 1); // render has no --batch: always 1
+    random.spec.seq = arguments.positiveInt("seq");
+    random.spec.embed = arguments.positiveInt("embed");
+    random.spec.heads = arguments.positiveInt("heads");
+    random.spec.seed = arguments.unsignedInt64("seed", 0);
+    if (const std::optional<std::string> name = arguments.value("distribution")) {
+        try {
+            random.spec.distribution = parseDistribution(*name);
+        } catch (const Error& e) {
+            throw Error(std::string("--") + e.what());
+        }
+    }
+    random.masks.causal = arguments.flag("causal");
+    random.params.temperature = arguments.positiveFloat("temperature").value_or(1.0f);
+    random.params.needWeights = true;
+    return random;
+}
+
 std::filesystem::path comparablePath(const std::string& path) {
     std::error_code error;
     std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
@@ -350,24 +370,10 @@ void runRandom(std::span<const std::string> arguments, std::ostream& out) {
         return;
     }
 
-    RandomSpec spec;
-    spec.batch = parsed.positiveInt("batch", 1);
-    spec.seq = parsed.positiveInt("seq");
-    spec.embed = parsed.positiveInt("embed");
-    spec.heads = parsed.positiveInt("heads");
-    spec.seed = parsed.unsignedInt64("seed", 0);
-    if (const std::optional<std::string> name = parsed.value("distribution")) {
-        try {
-            spec.distribution = parseDistribution(*name);
-        } catch (const Error& e) {
-            throw Error(std::string("--") + e.what());
-        }
-    }
-    MultiHeadMasks masks;
-    masks.causal = parsed.flag("causal");
-    AttentionParams params;
-    params.temperature = parsed.positiveFloat("temperature").value_or(1.0f);
-    params.needWeights = true;
+    const RandomArguments random = randomArguments(parsed);
+    const RandomSpec& spec = random.spec;
+    const MultiHeadMasks& masks = random.masks;
+    const AttentionParams& params = random.params;
     const ComputeOptions options = computeOptions(parsed);
     std::vector<Output> outputs;
     addOutput(outputs, parsed, "weights-out");

@@ -4,6 +4,8 @@
 // nothing.
 
 #include "app/cli/arguments.h"
+#include "core/attention/multiheadattention.h"
+#include "core/attention/randomtensors.h"
 #include "core/attention/threading.h"
 #include "core/base/tensor.h"
 
@@ -18,6 +20,18 @@ std::string applicationDir();
 OptionSpec memoryBudgetOption();
 /** --threads and --memory-budget-mb as the engine's options. */
 ComputeOptions computeOptions(const ParsedArguments& arguments);
+
+/** A random problem as `random` and `render --random` take it from their options. */
+struct RandomArguments {
+    RandomSpec spec;
+    MultiHeadMasks masks;   ///< --causal
+    AttentionParams params; ///< --temperature; weights requested
+};
+/**
+ * --seq, --embed, --heads, --seed, --distribution, --causal, --temperature, and --batch (default
+ * 1) when the command offers it. Throws Error naming the option.
+ */
+RandomArguments randomArguments(const ParsedArguments& arguments);
 
 /** An output file the command will write, remembered so that a failure can take it back. */
 struct Output {

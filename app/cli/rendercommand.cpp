@@ -92,24 +92,10 @@ void requireOptions(const ParsedArguments& parsed, std::initializer_list<const c
 
 std::shared_ptr<AttentionSet> randomAttention(const ParsedArguments& parsed,
                                               const ComputeOptions& options) {
-    RandomSpec spec;
-    spec.batch = 1;
-    spec.seq = parsed.positiveInt("seq");
-    spec.embed = parsed.positiveInt("embed");
-    spec.heads = parsed.positiveInt("heads");
-    spec.seed = parsed.unsignedInt64("seed", 0);
-    if (const std::optional<std::string> name = parsed.value("distribution")) {
-        try {
-            spec.distribution = parseDistribution(*name);
-        } catch (const Error& e) {
-            throw Error(std::string("--") + e.what());
-        }
-    }
-    MultiHeadMasks masks;
-    masks.causal = parsed.flag("causal");
-    AttentionParams params;
-    params.temperature = parsed.positiveFloat("temperature").value_or(1.0F);
-    params.needWeights = true;
+    const RandomArguments random = randomArguments(parsed);
+    const RandomSpec& spec = random.spec;
+    const MultiHeadMasks& masks = random.masks;
+    const AttentionParams& params = random.params;
 
     RandomProblem problem = makeRandomProblem(spec, options.memoryBudgetBytes);
     const MultiHeadAttention module(std::move(problem.weights));

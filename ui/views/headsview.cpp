@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QCursor>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 namespace attnscope {
@@ -57,7 +59,16 @@ HeadsView::HeadsView(QWidget* parent) : QWidget(parent) {
     connect(m_layerBox, &QSpinBox::valueChanged, this, [this](int value) { selectHead(value, m_head); });
     connect(m_headBox, &QSpinBox::valueChanged, this, [this](int value) { selectHead(m_layer, value); });
     for (AttentionPlot* plot : {m_grid, m_single}) {
-        connect(plot, &AttentionPlot::cellHovered, this, &HeadsView::onHovered);
+        connect(plot, &AttentionPlot::cellHovered, this, [this, plot](const PlotHit& hit) {
+            onHovered(hit);
+            // the same words next to the cursor, where the eye is
+            if (hit.valid && m_set) {
+                QToolTip::showText(QCursor::pos(),
+                                   tr("L%1 H%2  %3").arg(hit.layer).arg(hit.head).arg(describeCell(*m_set, hit)), plot);
+            } else {
+                QToolTip::hideText();
+            }
+        });
         connect(plot, &AttentionPlot::cellClicked, this, &HeadsView::onClicked);
     }
     connect(m_grid, &AttentionPlot::cellDoubleClicked, this, [this](const PlotHit& hit) {
