@@ -4,6 +4,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "core/base/error.h"
+#include "core/base/processtuning.h"
 
 #include <csignal>
 #include <exception>
@@ -37,6 +38,7 @@ int fail(const std::string& context, const std::string& message) {
 } // namespace
 
 int main(int argc, char** argv) {
+    attnscope::keepFreedMemoryForReuse();
 #ifdef SIGPIPE
     // `attnscope-cli bench | head -c0` must end with an error status, not be killed by a signal;
     // with SIGPIPE ignored the failed write shows up as a bad stream below.

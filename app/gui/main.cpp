@@ -1,5 +1,6 @@
 // attnscope: the desktop app. Everything but start-up lives in ui/.
 #include "core/base/error.h"
+#include "core/base/processtuning.h"
 #include "core/models/textmodel.h"
 #include "ui/appearance.h"
 #include "ui/mainwindow.h"
@@ -9,6 +10,7 @@
 #include <QSettings>
 
 int main(int argc, char* argv[]) {
+    attnscope::keepFreedMemoryForReuse();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("attnscope"));
     QApplication::setApplicationName(QStringLiteral("attnscope"));

@@ -4,6 +4,7 @@
 // redraw on the GUI thread. Prints one JSON line with the median and quartiles in milliseconds.
 //
 //     QT_QPA_PLATFORM=offscreen build/release/tests/ui/bench_ui_updates [steps] [threads]
+#include "core/base/processtuning.h"
 #include "ui/mainwindow.h"
 #include "ui/panels/randompanel.h"
 #include "ui/session/attentionjobrunner.h"
@@ -21,6 +22,7 @@
 #include <vector>
 
 int main(int argc, char* argv[]) {
+    attnscope::keepFreedMemoryForReuse(); // as the app does
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("attnscope-bench"));
