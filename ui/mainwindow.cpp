@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "core/analysis/corefeval.h"
 #include "core/analysis/linkranking.h"
 #include "core/attention/threading.h"
 #include "core/base/error.h"
@@ -51,28 +52,6 @@
 namespace attnscope {
 
 namespace {
-
-/** The first non-special token overlapping [start, end), or -1. */
-int firstTokenIn(const AttentionSet& set, int start, int end) {
-    for (int i = 0; i < int(set.offsets.size()); ++i) {
-        const auto [s, e] = set.offsets[std::size_t(i)];
-        if (!set.special[std::size_t(i)] && e > s && s < end && e > start) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-std::vector<std::int64_t> tokensIn(const AttentionSet& set, int start, int end) {
-    std::vector<std::int64_t> tokens;
-    for (int i = 0; i < int(set.offsets.size()); ++i) {
-        const auto [s, e] = set.offsets[std::size_t(i)];
-        if (!set.special[std::size_t(i)] && e > s && s < end && e > start) {
-            tokens.push_back(i);
-        }
-    }
-    return tokens;
-}
 
 QString imageFilter() {
     return QObject::tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)");
@@ -490,11 +469,15 @@ void MainWindow::focusExampleLink() {
         return;
     }
     m_focusedExampleText = example->text;
-    const int pronoun = firstTokenIn(*set, example->pronounStart, example->pronounEnd);
-    const std::vector<std::int64_t> antecedent = tokensIn(*set, example->antecedentStart, example->antecedentEnd);
-    if (pronoun < 0 || antecedent.empty()) {
+    // the tokens of the pronoun and the antecedent, by the coreference measure's own rule
+    const std::vector<std::int64_t> pronounTokens =
+        tokensInSpan(set->offsets, set->special, {example->pronounStart, example->pronounEnd});
+    const std::vector<std::int64_t> antecedent =
+        tokensInSpan(set->offsets, set->special, {example->antecedentStart, example->antecedentEnd});
+    if (pronounTokens.empty() || antecedent.empty()) {
         return;
     }
+    const int pronoun = int(pronounTokens.front());
     const ModelExamples& examples = m_sentence->examples();
     int layer = examples.recommendedLayer;
     int head = examples.recommendedHead;

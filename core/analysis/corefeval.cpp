@@ -141,6 +141,15 @@ struct LinkScore {
 
 } // namespace
 
+std::vector<std::int64_t> tokensInSpan(const std::vector<std::pair<int, int>>& offsets,
+                                       const std::vector<bool>& special, std::pair<int, int> span) {
+    std::vector<std::int64_t> tokens;
+    for (std::size_t t = 0; t < offsets.size() && t < special.size(); ++t)
+        if (!special[t] && overlaps(offsets[t], span))
+            tokens.push_back(static_cast<std::int64_t>(t));
+    return tokens;
+}
+
 std::vector<CorefSentence> parseCorefJsonl(const std::string& text, const std::string& source) {
     std::vector<CorefSentence> sentences;
     std::string_view rest(text);
@@ -234,10 +243,9 @@ void CorefEvaluator::add(const Encoding& encoding, const Tensor& attentions,
             const auto ut = static_cast<std::size_t>(t);
             return !encoding.special[ut] && overlaps(encoding.offsets[ut], span);
         };
-        std::int64_t query = -1;
-        for (std::int64_t t = 0; t < tokens && query < 0; ++t)
-            if (inSpan(t, link.pronoun))
-                query = t;
+        const std::vector<std::int64_t> pronounTokens =
+            tokensInSpan(encoding.offsets, encoding.special, link.pronoun);
+        const std::int64_t query = pronounTokens.empty() ? -1 : pronounTokens.front();
         if (query < 0) {
             skipped.push_back(linkName + ": pronoun " + spanText(link.pronoun) +
                               " covers none of the " + std::to_string(tokens) +

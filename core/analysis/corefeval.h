@@ -43,6 +43,14 @@ std::vector<CorefSentence> parseCorefJsonl(const std::string& text, const std::s
 /** Reads and parses a file (at most 256 MiB); throws Error naming the path. */
 std::vector<CorefSentence> readCorefJsonl(const std::string& path);
 
+/**
+ * The tokens of a text span [start, end) (Unicode code points), in order: tokens that are not
+ * special, have a non-empty range and overlap the span. The rule the coreference measure uses for
+ * pronouns and antecedents; `offsets` and `special` as in Encoding.
+ */
+std::vector<std::int64_t> tokensInSpan(const std::vector<std::pair<int, int>>& offsets,
+                                       const std::vector<bool>& special, std::pair<int, int> span);
+
 /** A head and its score. Layer and head are 0-based. */
 struct HeadScore {
     std::int64_t layer = 0;

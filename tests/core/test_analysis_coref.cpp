@@ -172,6 +172,7 @@ class TestAnalysisCoref : public QObject {
     Q_OBJECT
 
 private slots:
+    void tokensInSpanFollowsTheMeasure();
     void matchesNaiveReference_data();
     void matchesNaiveReference();
     void workedExample();
@@ -649,6 +650,18 @@ void TestAnalysisCoref::formatsWideTablesAndEmptyReports() {
     QCOMPARE(none, std::string("Coreference accuracy (Clark et al. 2019): 0 links, 0 skipped\n"
                                "best head: none (no link was evaluated)\n"
                                "uniform baseline: -\n"));
+}
+
+void TestAnalysisCoref::tokensInSpanFollowsTheMeasure() {
+    // [CLS] "The" "girl" "r" then a special token typed in the text at [10, 12), "." [SEP]
+    const std::vector<std::pair<int, int>> offsets{{0, 0}, {0, 3}, {4, 8}, {9, 10}, {10, 12}, {12, 13}, {0, 0}};
+    const std::vector<bool> special{true, false, false, false, true, false, true};
+    using Tokens = std::vector<std::int64_t>;
+    QCOMPARE(tokensInSpan(offsets, special, {4, 8}), (Tokens{2}));
+    QCOMPARE(tokensInSpan(offsets, special, {5, 6}), (Tokens{2}));        // inside a token
+    QCOMPARE(tokensInSpan(offsets, special, {0, 13}), (Tokens{1, 2, 3, 5})); // specials left out
+    QCOMPARE(tokensInSpan(offsets, special, {3, 4}), Tokens{});           // the space between
+    QCOMPARE(tokensInSpan(offsets, special, {10, 12}), Tokens{});         // only a special token
 }
 
 QTEST_APPLESS_MAIN(TestAnalysisCoref)
