@@ -425,7 +425,6 @@ void MainWindow::recompute() {
         return;
     }
     m_runner->submit(*request);
-    m_shownRequest = *request;
 }
 
 void MainWindow::onFinished(std::uint64_t, const AttentionOutcome& outcome) {
@@ -583,9 +582,7 @@ void MainWindow::exportData(const QString& path, Overwrite overwrite) {
 
 void MainWindow::exportHeadImageInteractive() {
     exportPlotImageInteractive(m_heads->headPlot(), tr("Export head image"),
-                               QStringLiteral("layer%1_head%2.png")
-                                   .arg(m_heads->layer(), 2, 10, QLatin1Char('0'))
-                                   .arg(m_heads->head(), 2, 10, QLatin1Char('0')),
+                               headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("png")),
                                QSize(900, 800));
 }
 
@@ -668,7 +665,7 @@ void MainWindow::exportDataInteractive(const QString& suffix) {
         return;
     }
     const QString name = suffix == QLatin1String("csv")
-                             ? QStringLiteral("layer%1_head%2.csv").arg(m_heads->layer(), 2, 10, QLatin1Char('0')).arg(m_heads->head(), 2, 10, QLatin1Char('0'))
+                             ? headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("csv"))
                              : QStringLiteral("attentions.") + suffix;
     const QString filter = suffix == QLatin1String("npy")    ? tr("NumPy array (*.npy)")
                            : suffix == QLatin1String("csv") ? tr("CSV table (*.csv)")

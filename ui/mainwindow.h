@@ -148,7 +148,6 @@ private:
     QAction* m_about = nullptr;
 
     AttentionOutcome m_outcome;   ///< what is on screen
-    AttentionRequest m_shownRequest;
     QString m_focusedExampleText; ///< the example whose link was last focused automatically
     bool m_restoring = false;
 };

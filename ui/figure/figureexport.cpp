@@ -296,6 +296,13 @@ ImageFormat imageFormatForPath(const QString& path) {
         "; expected .png, .svg or .pdf");
 }
 
+QString headFileName(int layer, int head, const QString& suffix) {
+    return QStringLiteral("layer%1_head%2.%3")
+        .arg(layer, 2, 10, QLatin1Char('0'))
+        .arg(head, 2, 10, QLatin1Char('0'))
+        .arg(suffix);
+}
+
 QString imageSuffix(ImageFormat format) {
     switch (format) {
     case ImageFormat::Png:
@@ -342,10 +349,7 @@ QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
     QStringList existing;
     for (int l = 0; l < set->layers(); ++l) {
         for (int h = 0; h < set->heads(); ++h) {
-            const QString name = QStringLiteral("layer%1_head%2.%3")
-                                     .arg(l, 2, 10, QLatin1Char('0'))
-                                     .arg(h, 2, 10, QLatin1Char('0'))
-                                     .arg(imageSuffix(format));
+            const QString name = headFileName(l, h, imageSuffix(format));
             paths.append(dir.filePath(name));
             if (QFileInfo::exists(paths.back()))
                 existing.append(name);

@@ -19,6 +19,9 @@ enum class ImageFormat { Png, Svg, Pdf };
 ImageFormat imageFormatForPath(const QString& path);
 QString imageSuffix(ImageFormat format);
 
+/** "layer03_head07.png": the file name of one head (0-based, two digits) with `suffix`. */
+QString headFileName(int layer, int head, const QString& suffix);
+
 /** Size of an exported image. */
 struct ImageSize {
     /** Logical size in pixels (points for PDF/SVG); 0 = the figure's natural size for its content. */

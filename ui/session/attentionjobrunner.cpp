@@ -122,8 +122,8 @@ AttentionJobRunner::AttentionJobRunner(QObject* parent) : QObject(parent) {
 }
 
 AttentionJobRunner::~AttentionJobRunner() {
-    // The worker holds copies of everything it uses except this runner's model cache, so wait for
-    // it: cancel first so that the wait is short.
+    // The worker holds copies of what it uses (the cache through a shared pointer), so nothing
+    // dangles; still, no computation should outlive the window: cancel it, then wait (briefly).
     m_cancel.cancel();
     m_waiting.reset();
     QThreadPool::globalInstance()->waitForDone();
