@@ -1,6 +1,7 @@
 // attnscope-cli's model subcommands (tokenize, attention, coref-eval) driven through QProcess on a
 // tiny BERT fixture given a vocabulary, compared with the library they call.
 
+#include "tests/common/tinybert.h"
 #include "clirunner.h"
 #include "core/analysis/corefeval.h"
 #include "core/formats/npy.h"
@@ -47,16 +48,9 @@ private:
 void TestCliModels::initTestCase() {
     // The 64-token BERT fixture (tests/data/models) with a vocabulary: 5 special tokens and 59
     // words "w5" ... "w63", so that a text maps to known ids.
-    const QString fixture = QFINDTESTDATA("../data/models/bert_mlm");
-    QVERIFY(!fixture.isEmpty());
     m_model = m_dir.filePath("bert");
-    QVERIFY(QDir().mkpath(m_model));
-    for (const char* name : {"config.json", "model.safetensors"})
-        QVERIFY(QFile::copy(QDir(fixture).filePath(name), QDir(m_model).filePath(name)));
-    QByteArray vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
-    for (int i = 5; i < 64; ++i)
-        vocab += "w" + QByteArray::number(i) + "\n";
-    writeText(QDir(m_model).filePath("vocab.txt"), vocab);
+    const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void TestCliModels::tokenizePrintsIdsTokensOffsets() {

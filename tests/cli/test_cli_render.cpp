@@ -1,6 +1,7 @@
 // attnscope-cli render driven through QProcess: random problems and a tiny fixture model drawn
 // into PNG, SVG and PDF with no display, and bad input reported as one line with exit status 2.
 
+#include "tests/common/tinybert.h"
 #include "clirunner.h"
 
 #include <QDir>
@@ -46,18 +47,9 @@ void TestCliRender::initTestCase() {
     QVERIFY(m_dir.isValid());
     // The BERT fixture of tests/data/models with a vocabulary of "w5" ... "w63", as in
     // test_cli_models.
-    const QString fixture = QFINDTESTDATA("../data/models/bert_mlm");
-    QVERIFY(!fixture.isEmpty());
     m_model = m_dir.filePath("bert");
-    QVERIFY(QDir().mkpath(m_model));
-    for (const char* name : {"config.json", "model.safetensors"})
-        QVERIFY(QFile::copy(QDir(fixture).filePath(name), QDir(m_model).filePath(name)));
-    QByteArray vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
-    for (int i = 5; i < 64; ++i)
-        vocab += "w" + QByteArray::number(i) + "\n";
-    QFile file(QDir(m_model).filePath("vocab.txt"));
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(vocab);
+    const QString problem = attnscope::testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void TestCliRender::randomRendersEachFormat_data() {

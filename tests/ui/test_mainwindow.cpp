@@ -1,5 +1,6 @@
 // Drives the real window offscreen: modes, spin boxes, typing, hover and pin, the link finder,
 // exports, and a burst of parameter changes.
+#include "tests/common/tinybert.h"
 #include "core/analysis/linkranking.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
@@ -146,22 +147,12 @@ private slots:
 
     void sentenceModeRunsTheModelAsYouType() {
         // the tiny BERT fixture (64 ids) with a vocabulary for the sentence typed below
-        const QString fixture = QFINDTESTDATA("../data/models/bert_mlm");
-        QVERIFY(!fixture.isEmpty());
         QTemporaryDir modelDir;
         QVERIFY(modelDir.isValid());
         const QString folder = modelDir.path();
-        for (const char* name : {"config.json", "model.safetensors"}) {
-            QVERIFY(QFile::copy(QDir(fixture).filePath(QLatin1String(name)), QDir(folder).filePath(QLatin1String(name))));
-        }
-        QByteArray vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ncat\nsat\non\nmat\n";
-        for (int i = 10; i < 64; ++i) {
-            vocab += "w" + QByteArray::number(i) + "\n";
-        }
-        QFile vocabFile(QDir(folder).filePath(QStringLiteral("vocab.txt")));
-        QVERIFY(vocabFile.open(QIODevice::WriteOnly));
-        vocabFile.write(vocab);
-        vocabFile.close();
+        const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), folder,
+                                                       {"the", "cat", "sat", "on", "mat"});
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
         MainWindow window{QString()};
         window.show();
         QSignalSpy shown(&window, &MainWindow::resultShown);
