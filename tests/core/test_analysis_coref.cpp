@@ -1,6 +1,7 @@
 // Tests of the coreference measure (Clark et al. 2019) against a naive reference on random
 // sentences, a worked example, a real tokenizer's code point offsets, the skip and error paths,
 // the JSONL reader and the text table.
+#include "tests/common/errormessages.h"
 #include "core/analysis/corefeval.h"
 #include "core/base/error.h"
 #include "core/tokenize/tokenizer.h"
@@ -11,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <random>
 #include <set>
@@ -19,6 +19,8 @@
 #include <vector>
 
 using namespace attnscope;
+using testing::errorOf;
+using testing::messageProblem;
 
 namespace {
 
@@ -126,28 +128,6 @@ void referenceAdd(Reference& reference, const Encoding& encoding, const Tensor& 
                     antecedent.count(best) ? 1 : 0;
             }
     }
-}
-
-QString errorOf(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("<no error>");
-}
-
-/** Empty when `message` is one line that starts with `prefix` and contains every fragment. */
-QString messageProblem(const QString& message, const QString& prefix,
-                       const QStringList& fragments) {
-    if (!message.startsWith(prefix))
-        return QStringLiteral("does not start with \"%1\": %2").arg(prefix, message);
-    if (message.contains(QLatin1Char('\n')))
-        return QStringLiteral("is not one line: ") + message;
-    for (const QString& fragment : fragments)
-        if (!message.contains(fragment))
-            return QStringLiteral("lacks \"%1\": %2").arg(fragment, message);
-    return {};
 }
 
 QString tokenizerDir() {

@@ -1,5 +1,6 @@
 // Tests of the link finder's head ranking against a naive reference over sweeps of shapes, with
 // ties, NaN, key sets and every error.
+#include "tests/common/errormessages.h"
 #include "core/analysis/linkranking.h"
 #include "core/base/error.h"
 
@@ -7,12 +8,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <random>
 #include <vector>
 
 using namespace attnscope;
+using testing::errorOf;
 
 namespace {
 
@@ -64,15 +65,6 @@ QString describe(const std::vector<HeadWeight>& ranking) {
     for (const HeadWeight& entry : ranking)
         parts << QStringLiteral("(%1,%2,%3)").arg(entry.layer).arg(entry.head).arg(entry.weight);
     return parts.join(QLatin1Char(' '));
-}
-
-QString errorOf(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("<no error>");
 }
 
 } // namespace

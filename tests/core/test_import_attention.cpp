@@ -1,6 +1,7 @@
 // Tests of attention imported from elsewhere: the files tools/export_attention.py --self-check
 // writes, round trips through both formats, the layouts PyTorch users produce, layer ordering by
 // number, row-sum warnings and every error.
+#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
@@ -15,13 +16,14 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 using namespace attnscope;
+using testing::errorOf;
+using testing::messageProblem;
 
 namespace {
 
@@ -92,28 +94,6 @@ QList<quint32> bitsOf(const Tensor& tensor) {
     for (float value : tensor.values())
         bits.append(std::bit_cast<quint32>(value));
     return bits;
-}
-
-QString errorOf(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("<no error>");
-}
-
-/** Empty when `message` is one line that starts with `prefix` and contains every fragment. */
-QString messageProblem(const QString& message, const QString& prefix,
-                       const QStringList& fragments) {
-    if (!message.startsWith(prefix))
-        return QStringLiteral("does not start with \"%1\": %2").arg(prefix, message);
-    if (message.contains(QLatin1Char('\n')))
-        return QStringLiteral("is not one line: ") + message;
-    for (const QString& fragment : fragments)
-        if (!message.contains(fragment))
-            return QStringLiteral("lacks \"%1\": %2").arg(fragment, message);
-    return {};
 }
 
 std::pair<std::string, Tensor> layerTensor(const std::string& name, const Tensor& attentions,

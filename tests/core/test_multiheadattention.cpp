@@ -1,6 +1,7 @@
 // MultiHeadAttention against the naive double reference of nn.MultiheadAttention's forward, its
 // invariants, and every error it reports.
 
+#include "tests/common/errormessages.h"
 #include "core/attention/multiheadattention.h"
 #include "core/base/error.h"
 #include "core/formats/safetensors.h"
@@ -13,6 +14,7 @@
 #include <cmath>
 
 using namespace attnscope;
+using testing::errorOf;
 
 namespace {
 
@@ -50,16 +52,6 @@ struct Case {
     std::int64_t B, S, T;
     bool self, causal, keyPadding, hidden, additive, perHead;
 };
-
-template <typename Call>
-QString errorOf(Call call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 
 } // namespace
 
@@ -367,7 +359,7 @@ void TestMultiHeadAttention::memoryEstimateRefusesBeforeAllocating() {
              qPrintable(e));
     AttentionParams noWeights;
     noWeights.needWeights = false;
-    QVERIFY(errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, noWeights, options); }).isEmpty());
+    QCOMPARE(errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, noWeights, options); }), testing::kNoError);
 }
 
 void TestMultiHeadAttention::overflowIsAnErrorNotNaN() {

@@ -1,5 +1,6 @@
 // Tests of the .npy reader and writer: numpy's own bytes, round trips, every error path, and a
 // deterministic mutation loop that may only ever produce attnscope::Error.
+#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
 
@@ -18,6 +19,7 @@
 #include <vector>
 
 using namespace attnscope;
+using testing::fileMessageProblem;
 
 namespace {
 
@@ -161,18 +163,6 @@ QString parseError(const std::string& bytes, const std::string& sourceName = "ba
 }
 
 /** Empty when `message` is one line that starts with the file and contains every fragment. */
-QString messageProblem(const QString& message, const QString& source,
-                       const QStringList& fragments) {
-    if (!message.startsWith(source + QStringLiteral(": ")))
-        return QStringLiteral("does not start with the file name: ") + message;
-    if (message.contains(QLatin1Char('\n')))
-        return QStringLiteral("is not one line: ") + message;
-    for (const QString& fragment : fragments)
-        if (!message.contains(fragment))
-            return QStringLiteral("lacks \"%1\": %2").arg(fragment, message);
-    return {};
-}
-
 // A deterministic generator whose output is the same on every standard library (unlike the
 // std:: distributions), so that the mutation loop tests the same inputs everywhere.
 class Bytes {
@@ -530,7 +520,7 @@ void TestNpy::rejectsMalformedFiles() {
     QFETCH(QByteArray, bytes);
     QFETCH(QStringList, fragments);
     const QString message = parseError(fromQByteArray(bytes));
-    const QString problem = messageProblem(message, QStringLiteral("bad.npy"), fragments);
+    const QString problem = fileMessageProblem(message, QStringLiteral("bad.npy"), fragments);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
@@ -550,7 +540,7 @@ void TestNpy::rejectsEveryTruncation() {
     QVERIFY(npy::parse(asBytes(full), "full.npy").shape().size() <= 2);
     for (std::size_t length = 0; length < full.size(); ++length) {
         const QString message = parseError(full.substr(0, length), "cut.npy");
-        const QString problem = messageProblem(message, QStringLiteral("cut.npy"), {});
+        const QString problem = fileMessageProblem(message, QStringLiteral("cut.npy"), {});
         QVERIFY2(problem.isEmpty(),
                  qPrintable(QStringLiteral("prefix of %1 bytes: %2").arg(length).arg(problem)));
     }
@@ -570,7 +560,7 @@ void TestNpy::rejectsTruncatedFilesOnDisk() {
             (void)npy::read(path.toStdString());
             QFAIL(qPrintable(QStringLiteral("a prefix of %1 bytes was accepted").arg(length)));
         } catch (const Error& error) {
-            const QString problem = messageProblem(QString::fromStdString(error.what()), path, {});
+            const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path, {});
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
     }
@@ -590,7 +580,7 @@ void TestNpy::readFloatAndReadMaskCheckTheDtype() {
         QFAIL("readFloat accepted a bool array");
     } catch (const Error& error) {
         const QString problem =
-            messageProblem(QString::fromStdString(error.what()), QString::fromStdString(maskPath),
+            fileMessageProblem(QString::fromStdString(error.what()), QString::fromStdString(maskPath),
                            {"query must be float32 or float64", "found bool"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
@@ -599,7 +589,7 @@ void TestNpy::readFloatAndReadMaskCheckTheDtype() {
         QFAIL("readMask accepted a float array");
     } catch (const Error& error) {
         const QString problem =
-            messageProblem(QString::fromStdString(error.what()), QString::fromStdString(floatPath),
+            fileMessageProblem(QString::fromStdString(error.what()), QString::fromStdString(floatPath),
                            {"attention mask must be a bool or uint8 mask", "found float32"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
@@ -613,7 +603,7 @@ void TestNpy::reportsUnreadableFiles() {
             (void)npy::read(path.toStdString());
             QFAIL(qPrintable(path + QStringLiteral(" was read")));
         } catch (const Error& error) {
-            const QString problem = messageProblem(QString::fromStdString(error.what()), path, {});
+            const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path, {});
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
     }
@@ -622,7 +612,7 @@ void TestNpy::reportsUnreadableFiles() {
         npy::write(unwritable.toStdString(), tensorOf({1}, {1.0f}));
         QFAIL("wrote into a missing folder");
     } catch (const Error& error) {
-        const QString problem = messageProblem(QString::fromStdString(error.what()), unwritable,
+        const QString problem = fileMessageProblem(QString::fromStdString(error.what()), unwritable,
                                                {"cannot open for writing"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }

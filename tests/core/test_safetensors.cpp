@@ -1,6 +1,7 @@
 // Tests of the safetensors reader and writer: round trips, the Rust crate's layout, bit-exact
 // F16/BF16/F64 conversion, every validation error, and a deterministic mutation loop that may only
 // ever produce attnscope::Error.
+#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/safetensors.h"
 
@@ -20,6 +21,7 @@
 #include <vector>
 
 using namespace attnscope;
+using testing::fileMessageProblem;
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 using Metadata = std::map<std::string, std::string>;
@@ -109,18 +111,6 @@ QList<quint32> floatBits(std::span<const float> values) {
 }
 
 /** Empty when `message` is one line that starts with the file and contains every fragment. */
-QString messageProblem(const QString& message, const QString& source,
-                       const QStringList& fragments) {
-    if (!message.startsWith(source + QStringLiteral(": ")))
-        return QStringLiteral("does not start with the file name: ") + message;
-    if (message.contains(QLatin1Char('\n')))
-        return QStringLiteral("is not one line: ") + message;
-    for (const QString& fragment : fragments)
-        if (!message.contains(fragment))
-            return QStringLiteral("lacks \"%1\": %2").arg(fragment, message);
-    return {};
-}
-
 void writeBytes(const QString& path, const std::string& bytes) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
@@ -584,7 +574,7 @@ void TestSafetensors::rejectsMalformedFiles() {
     QVERIFY(dir.isValid());
     const QString path = dir.filePath("bad.safetensors");
     const QString message = openError(path, fromQByteArray(bytes));
-    const QString problem = messageProblem(message, path, fragments);
+    const QString problem = fileMessageProblem(message, path, fragments);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
     // parseHeader alone reports the same problem for the same bytes.
@@ -606,7 +596,7 @@ void TestSafetensors::rejectsEveryTruncation() {
     QCOMPARE(openError(path, full), QStringLiteral("<accepted>"));
     for (std::size_t length = 0; length < full.size(); ++length) {
         const std::string prefix = full.substr(0, length);
-        const QString problem = messageProblem(openError(path, prefix), path, {});
+        const QString problem = fileMessageProblem(openError(path, prefix), path, {});
         QVERIFY2(problem.isEmpty(),
                  qPrintable(QStringLiteral("prefix of %1 bytes: %2").arg(length).arg(problem)));
         QVERIFY_THROWS_EXCEPTION(Error,
@@ -626,7 +616,7 @@ void TestSafetensors::parseHeaderRefusesBeforeReading() {
         (void)safetensors::parseHeader(asBytes(big), 1 << 20, "partial.safetensors");
         QFAIL("parsed a header that was not given");
     } catch (const Error& error) {
-        const QString problem = messageProblem(QString::fromStdString(error.what()),
+        const QString problem = fileMessageProblem(QString::fromStdString(error.what()),
                                                QStringLiteral("partial.safetensors"),
                                                {"only 0 of the 5000 header bytes"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -645,7 +635,7 @@ void TestSafetensors::reportsMissingFilesAndTensors() {
         (void)safetensors::File::open(missing.toStdString());
         QFAIL("opened a missing file");
     } catch (const Error& error) {
-        const QString problem = messageProblem(QString::fromStdString(error.what()), missing,
+        const QString problem = fileMessageProblem(QString::fromStdString(error.what()), missing,
                                                {"cannot open for reading"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
@@ -660,7 +650,7 @@ void TestSafetensors::reportsMissingFilesAndTensors() {
         (void)file.toFloat("nope");
         QFAIL("converted a missing tensor");
     } catch (const Error& error) {
-        const QString problem = messageProblem(QString::fromStdString(error.what()), path,
+        const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path,
                                                {"no tensor named 'nope'", "4 tensors"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
@@ -682,7 +672,7 @@ void TestSafetensors::refusesToWriteInvalidInput() {
         QFAIL("wrote into a missing folder");
     } catch (const Error& error) {
         const QString problem =
-            messageProblem(QString::fromStdString(error.what()), path, {"cannot open for writing"});
+            fileMessageProblem(QString::fromStdString(error.what()), path, {"cannot open for writing"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     // A refused write leaves nothing behind.
