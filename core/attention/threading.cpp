@@ -45,7 +45,11 @@ namespace {
  */
 tbb::task_arena& arenaFor(int workers) {
     static std::mutex mutex;
-    static std::map<int, std::unique_ptr<tbb::task_arena>> arenas;
+    // Never destroyed (reachable until exit, so not a leak): destroying the arenas among the static
+    // destructors would send oneTBB's workers into shutdown while the exit handlers run, and
+    // LeakSanitizer's exit-time check, which stops every thread, crashed once in CI on a thread
+    // that was going away. With the arenas alive the workers just sleep until the process ends.
+    static auto& arenas = *new std::map<int, std::unique_ptr<tbb::task_arena>>();
     std::lock_guard lock(mutex);
     std::unique_ptr<tbb::task_arena>& arena = arenas[workers];
     if (!arena) {
