@@ -1,5 +1,6 @@
 #include "core/attention/kernels.h"
 
+#include "core/attention/memorybudget.h"
 #include "core/attention/threading.h"
 #include "core/base/alignedallocator.h"
 #include "core/base/error.h"
@@ -14,11 +15,6 @@
 namespace attnscope::detail {
 
 namespace {
-
-using RowMajorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ConstMatrixMap = Eigen::Map<const RowMajorMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
-using MatrixMap = Eigen::Map<RowMajorMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
-using ConstRowVectorMap = Eigen::Map<const Eigen::RowVectorXf>;
 
 constexpr float kNegativeInfinity = -std::numeric_limits<float>::infinity();
 
@@ -75,6 +71,40 @@ float expAndSum(float* row, std::int64_t count, float maximum) {
 }
 
 /**
+ * The largest element of row[0, count), NaN when any element is NaN (so one check after the loop
+ * finds both overflow, +inf, and NaN). Vectorised: as a scalar loop with a test per element this
+ * was a fifth of a 2048-token forward. The maximum is exact in any order.
+ */
+float rowMaximum(const float* row, std::int64_t count) {
+    // Four running maxima: one would make every step wait for the previous compare and blend.
+    Packet maxima[4];
+    for (Packet& m : maxima)
+        m = packet::pset1<Packet>(kNegativeInfinity);
+    std::int64_t j = 0;
+    for (; j + 4 * kLanes <= count; j += 4 * kLanes) {
+        for (int u = 0; u < 4; ++u)
+            maxima[u] = packet::pmax<Eigen::PropagateNaN>(
+                maxima[u], packet::ploadu<Packet>(row + j + u * kLanes));
+    }
+    for (; j + kLanes <= count; j += kLanes)
+        maxima[0] = packet::pmax<Eigen::PropagateNaN>(maxima[0], packet::ploadu<Packet>(row + j));
+    const Packet maxima01 = packet::pmax<Eigen::PropagateNaN>(maxima[0], maxima[1]);
+    const Packet maxima23 = packet::pmax<Eigen::PropagateNaN>(maxima[2], maxima[3]);
+    alignas(64) float lanes[kLanes];
+    packet::pstore(lanes, packet::pmax<Eigen::PropagateNaN>(maxima01, maxima23));
+    float maximum = kNegativeInfinity;
+    auto take = [&maximum](float x) {
+        maximum = (std::isnan(x) || std::isnan(maximum)) ? std::numeric_limits<float>::quiet_NaN()
+                                                         : std::max(maximum, x);
+    };
+    for (float lane : lanes)
+        take(lane);
+    for (; j < count; ++j)
+        take(row[j]);
+    return maximum;
+}
+
+/**
  * Turns one row of raw scores q·k into attention probabilities in place, over keys [0, count).
  * Stable softmax: the row maximum is subtracted before exp, so no logit overflows. A row with no
  * visible key becomes all zeros (documented in scaleddotproduct.h). Element-wise steps are plain
@@ -100,13 +130,8 @@ void softmaxRow(float* row, std::int64_t count, float logitScale, const RowMasks
         }
     }
 
-    float maximum = kNegativeInfinity;
-    bool overflowed = false;
-    for (std::int64_t j = 0; j < count; ++j) {
-        maximum = std::max(maximum, row[j]); // exact in any order
-        overflowed |= std::isnan(row[j]) || row[j] == -kNegativeInfinity;
-    }
-    if (overflowed)
+    const float maximum = rowMaximum(row, count);
+    if (std::isnan(maximum) || maximum == -kNegativeInfinity)
         throw Error(kOverflowMessage);
     if (maximum == kNegativeInfinity) {
         std::fill_n(row, count, 0.0f);
@@ -135,46 +160,77 @@ RowMasks rowMasks(const AttentionProblem& p, std::int64_t b, std::int64_t h, std
     return masks;
 }
 
+/** One head's keys (as Kᵀ) and values, packed once for every block of its queries. */
+struct PackedHead {
+    PackedRhsView keys;   ///< depth headDim, width keySeq
+    PackedRhsView values; ///< depth keySeq, width valueDim
+};
+
 /** Query rows [s0, s0 + rows) of head (b, h); `scores` holds rows × keySeq floats. */
 void attendBlock(const AttentionProblem& p, std::int64_t b, std::int64_t h, std::int64_t s0,
-                 std::int64_t rows, float* scores) {
+                 std::int64_t rows, const PackedHead& head, float* scores,
+                 AlignedVector<float>& edgeRows) {
     const std::int64_t T = p.keySeq;
     // Under a plain causal mask no query of this block sees keys past its last row: skip them in
     // both products (half the work of a causal sequence).
     const std::int64_t visibleKeys =
         (p.causal && p.maskedKeys == T) ? std::min(T, s0 + rows) : T;
 
-    ConstMatrixMap query(p.query.head(b, h) + s0 * p.query.rowStride, rows, p.headDim,
-                         Eigen::OuterStride<>(p.query.rowStride));
-    ConstMatrixMap key(p.key.head(b, h), visibleKeys, p.headDim,
-                       Eigen::OuterStride<>(p.key.rowStride));
-    MatrixMap scoreBlock(scores, rows, T, Eigen::OuterStride<>(T));
-    scoreBlock.leftCols(visibleKeys).noalias() = query * key.transpose();
-    if (visibleKeys < T)
-        scoreBlock.rightCols(T - visibleKeys).setZero();
+    multiplyPacked(p.query.head(b, h) + s0 * p.query.rowStride, p.query.rowStride, rows, head.keys,
+                   0, visibleKeys, nullptr, scores, T, edgeRows);
+    if (visibleKeys < T) {
+        for (std::int64_t r = 0; r < rows; ++r)
+            std::fill(scores + r * T + visibleKeys, scores + (r + 1) * T, 0.0f);
+    }
 
     for (std::int64_t r = 0; r < rows; ++r)
         softmaxRow(scores + r * T, visibleKeys, p.logitScale, rowMasks(p, b, h, s0 + r));
 
-    ConstMatrixMap value(p.value.head(b, h), visibleKeys, p.valueDim,
-                         Eigen::OuterStride<>(p.value.rowStride));
-    MatrixMap output(p.output.head(b, h) + s0 * p.output.rowStride, rows, p.valueDim,
-                     Eigen::OuterStride<>(p.output.rowStride));
-    output.noalias() = scoreBlock.leftCols(visibleKeys) * value;
+    multiplyPacked(scores, T, rows, head.values.leading(visibleKeys), 0, p.valueDim, nullptr,
+                   p.output.head(b, h) + s0 * p.output.rowStride, p.output.rowStride, edgeRows);
+}
+
+/** Packed floats of one head: keys then values. */
+std::int64_t packedHeadFloats(std::int64_t keySeq, std::int64_t headDim, std::int64_t valueDim) {
+    return packedRhsFloats(headDim, keySeq) + packedRhsFloats(keySeq, valueDim);
 }
 
 } // namespace
 
-std::int64_t queryBlockRows(std::int64_t seq, std::int64_t /*keySeq*/) noexcept {
-    // 128 query rows amortise the packing of K and V inside each GEMM; the block's scores
-    // (128 × T floats) still fit in L2 for the sequence lengths a desktop shows.
-    return std::max<std::int64_t>(1, std::min<std::int64_t>(seq, 128));
+std::int64_t queryBlockRows(std::int64_t seq, std::int64_t keySeq) noexcept {
+    // A block's scores (rows × keySeq floats) are written by q·kᵀ, normalised by the softmax and
+    // read back by p·v: keep them within half of the 1 MB L2 cache, so long sequences get
+    // shorter blocks (64 rows at 2048 keys). At most 128 rows, enough for the kernel to reuse each
+    // packed key panel many times; whole register tiles, so that only a sequence's last block has
+    // a ragged edge.
+    constexpr std::int64_t scoreBlockFloats = 128 * 1024;
+    std::int64_t rows = scoreBlockFloats / std::max<std::int64_t>(keySeq, 1);
+    rows = std::clamp<std::int64_t>(rows / kTileRows * kTileRows, kTileRows, 128);
+    return std::max<std::int64_t>(1, std::min(seq, rows));
 }
 
-std::uint64_t attentionScratchBytes(std::int64_t seq, std::int64_t keySeq, int threads) noexcept {
-    return static_cast<std::uint64_t>(threads) *
-           static_cast<std::uint64_t>(queryBlockRows(seq, keySeq)) *
-           static_cast<std::uint64_t>(keySeq) * sizeof(float);
+std::uint64_t attentionWorkingBytes(std::int64_t batch, std::int64_t heads, std::int64_t seq,
+                                    std::int64_t keySeq, std::int64_t headDim,
+                                    std::int64_t valueDim, bool weightsKept, int threads) noexcept {
+    // Saturating throughout: the shapes come from users and may be absurd; the budget check then
+    // refuses instead of an overflow slipping under it.
+    auto u = [](std::int64_t v) {
+        return static_cast<std::uint64_t>(v < 0 ? 0 : v);
+    };
+    auto roundUp = [](std::uint64_t v, std::uint64_t step) {
+        return saturatingMul(v / step + (v % step != 0 ? 1 : 0), step);
+    };
+    const std::uint64_t panelCols = static_cast<std::uint64_t>(kTileCols);
+    const std::uint64_t packedKeys = saturatingMul(u(headDim), roundUp(u(keySeq), panelCols));
+    const std::uint64_t packedValues = saturatingMul(u(keySeq), roundUp(u(valueDim), panelCols));
+    std::uint64_t floats =
+        saturatingMul(saturatingMul(u(batch), u(heads)), saturatingAdd(packedKeys, packedValues));
+    const std::uint64_t rows = u(queryBlockRows(seq, keySeq));
+    std::uint64_t perWorker = u(kTileRows * kGemmDepthBlock); // multiplyPacked's edge rows
+    if (!weightsKept)
+        perWorker = saturatingAdd(perWorker, saturatingMul(rows, u(keySeq)));
+    floats = saturatingAdd(floats, saturatingMul(perWorker, u(threads)));
+    return saturatingMul(floats, sizeof(float));
 }
 
 void runAttention(const AttentionProblem& p, int threads, const CancellationToken& cancel) {
@@ -193,37 +249,62 @@ void runAttention(const AttentionProblem& p, int threads, const CancellationToke
         return;
     }
 
-    tbb::enumerable_thread_specific<AlignedVector<float>> scratch;
+    // Each head's keys and values are packed once here, not by every block of its queries (at
+    // 2048 keys a head has 32 blocks; re-packing its keys for each cost as much as the product).
+    const std::int64_t headFloats = packedHeadFloats(p.keySeq, p.headDim, p.valueDim);
+    AlignedVector<float> packed(static_cast<std::size_t>(p.batch * p.heads * headFloats));
+    auto packedHead = [&](std::int64_t b, std::int64_t h) {
+        float* keys = packed.data() + (b * p.heads + h) * headFloats;
+        float* values = keys + packedRhsFloats(p.headDim, p.keySeq);
+        return std::pair{keys, values};
+    };
+    parallelForBlocks(threads, p.batch * p.heads, cancel, [&](std::int64_t index) {
+        const std::int64_t b = index / p.heads, h = index % p.heads;
+        const auto [keys, values] = packedHead(b, h);
+        packRhsTransposed(p.key.head(b, h), p.key.rowStride, p.keySeq, p.headDim, keys);
+        packRhsRows(p.value.head(b, h), p.value.rowStride, p.keySeq, p.valueDim, values);
+    });
+
+    struct WorkerScratch {
+        AlignedVector<float> edgeRows;
+        AlignedVector<float> scores; // when the weights are not kept
+    };
+    tbb::enumerable_thread_specific<WorkerScratch> scratch;
     parallelForBlocks(threads, blockCount, cancel, [&](std::int64_t index) {
         const std::int64_t block = index % blocksPerHead;
         const std::int64_t head = (index / blocksPerHead) % p.heads;
         const std::int64_t batch = index / (blocksPerHead * p.heads);
         const std::int64_t s0 = block * rowsPerBlock;
         const std::int64_t rows = std::min(rowsPerBlock, p.seq - s0);
+        WorkerScratch& local = scratch.local();
         float* scores = nullptr;
         if (p.weights != nullptr) {
             scores = p.weights + ((batch * p.heads + head) * p.seq + s0) * p.keySeq;
         } else {
-            AlignedVector<float>& local = scratch.local();
-            local.resize(static_cast<std::size_t>(rowsPerBlock * p.keySeq));
-            scores = local.data();
+            local.scores.resize(static_cast<std::size_t>(rowsPerBlock * p.keySeq));
+            scores = local.scores.data();
         }
-        attendBlock(p, batch, head, s0, rows, scores);
+        const auto [keys, values] = packedHead(batch, head);
+        const PackedHead packedViews{{keys, p.headDim, p.keySeq, p.headDim * kTileCols},
+                                     {values, p.keySeq, p.valueDim, p.keySeq * kTileCols}};
+        attendBlock(p, batch, head, s0, rows, packedViews, scores, local.edgeRows);
     });
 }
 
 void runLinear(const std::vector<LinearTask>& tasks, int threads, const CancellationToken& cancel) {
     // Tiles are fixed by the shapes alone (never by the thread count), so each output element is
-    // always produced by the same GEMM call: results are bitwise identical for any thread count.
+    // always produced by the same kernel call: results are bitwise identical for any thread count.
     constexpr std::int64_t rowTile = 256;
     // Narrower column tiles when there are few rows, so that short sequences still give every
-    // worker something to do; at least 64 columns to keep the GEMM kernel efficient.
+    // worker something to do; at least 64 columns to keep the kernel efficient. Always whole
+    // register tiles (multiplyPacked starts at a panel boundary).
+    static_assert(64 % kTileCols == 0);
     std::int64_t colTile = 256;
     auto tileCount = [&](std::int64_t width) {
         std::int64_t count = 0;
         for (const LinearTask& task : tasks)
-            count += ((task.rows + rowTile - 1) / rowTile) *
-                     ((task.outFeatures + width - 1) / width);
+            count +=
+                ((task.rows + rowTile - 1) / rowTile) * ((task.weight.width + width - 1) / width);
         return count;
     };
     while (colTile > 64 && tileCount(colTile) < 16)
@@ -237,32 +318,22 @@ void runLinear(const std::vector<LinearTask>& tasks, int threads, const Cancella
     tiles.reserve(static_cast<std::size_t>(tileCount(colTile)));
     for (std::size_t t = 0; t < tasks.size(); ++t)
         for (std::int64_t r = 0; r < tasks[t].rows; r += rowTile)
-            for (std::int64_t c = 0; c < tasks[t].outFeatures; c += colTile)
+            for (std::int64_t c = 0; c < tasks[t].weight.width; c += colTile)
                 tiles.push_back({t, r, c});
 
-    parallelForBlocks(threads, static_cast<std::int64_t>(tiles.size()), cancel,
-                      [&](std::int64_t index) {
-                          const Tile& tile = tiles[static_cast<std::size_t>(index)];
-                          const LinearTask& task = tasks[tile.task];
-                          const std::int64_t rows = std::min(rowTile, task.rows - tile.row0);
-                          const std::int64_t cols = std::min(colTile, task.outFeatures - tile.col0);
-                          ConstMatrixMap input(task.input + tile.row0 * task.inFeatures, rows,
-                                               task.inFeatures,
-                                               Eigen::OuterStride<>(task.inFeatures));
-                          ConstMatrixMap weight(task.weight + tile.col0 * task.inFeatures, cols,
-                                                task.inFeatures,
-                                                Eigen::OuterStride<>(task.inFeatures));
-                          MatrixMap output(task.output + tile.row0 * task.outputRowStride +
-                                               tile.col0,
-                                           rows, cols, Eigen::OuterStride<>(task.outputRowStride));
-                          if (task.inFeatures == 0) {
-                              output.setZero();
-                          } else {
-                              output.noalias() = input * weight.transpose();
-                          }
-                          if (task.bias != nullptr)
-                              output.rowwise() += ConstRowVectorMap(task.bias + tile.col0, cols);
-                      });
+    tbb::enumerable_thread_specific<AlignedVector<float>> edgeRows;
+    parallelForBlocks(
+        threads, static_cast<std::int64_t>(tiles.size()), cancel, [&](std::int64_t index) {
+            const Tile& tile = tiles[static_cast<std::size_t>(index)];
+            const LinearTask& task = tasks[tile.task];
+            const std::int64_t depth = task.weight.depth;
+            const std::int64_t rows = std::min(rowTile, task.rows - tile.row0);
+            const std::int64_t cols = std::min(colTile, task.weight.width - tile.col0);
+            multiplyPacked(task.input + tile.row0 * depth, depth, rows, task.weight, tile.col0,
+                           cols, task.bias != nullptr ? task.bias + tile.col0 : nullptr,
+                           task.output + tile.row0 * task.outputRowStride + tile.col0,
+                           task.outputRowStride, edgeRows.local());
+        });
 }
 
 } // namespace attnscope::detail

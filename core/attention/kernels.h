@@ -5,6 +5,7 @@
 // scaledDotProductAttention and the [B,S,E] layout of the projected heads inside
 // MultiHeadAttention run through the same code without copies.
 
+#include "core/attention/gemm.h"
 #include "core/attention/scaleddotproduct.h"
 #include "core/base/cancellation.h"
 #include "core/base/tensor.h"
@@ -65,15 +66,13 @@ std::int64_t queryBlockRows(std::int64_t seq, std::int64_t keySeq) noexcept;
 /** Runs `problem` on `threads` workers; bitwise identical whatever the thread count. */
 void runAttention(const AttentionProblem& problem, int threads, const CancellationToken& cancel);
 
-/** Y[r, :] = X[r, :] · Wᵀ + bias for one linear layer, W [outFeatures, inFeatures] row-major. */
+/** Y[r, :] = X[r, :] · Wᵀ + bias for one linear layer, W packed (depth in, width out). */
 struct LinearTask {
-    const float* input = nullptr; ///< [rows, inFeatures], row stride inFeatures
+    const float* input = nullptr; ///< [rows, weight.depth], row stride weight.depth
     std::int64_t rows = 0;
-    std::int64_t inFeatures = 0;
-    const float* weight = nullptr; ///< [outFeatures, inFeatures]
-    const float* bias = nullptr;   ///< [outFeatures] or null
-    std::int64_t outFeatures = 0;
-    float* output = nullptr; ///< [rows, outFeatures] with row stride outputRowStride
+    PackedRhsView weight;        ///< Wᵀ for W [out, in]
+    const float* bias = nullptr; ///< [weight.width] or null
+    float* output = nullptr;     ///< [rows, weight.width] with row stride outputRowStride
     std::int64_t outputRowStride = 0;
 };
 
@@ -95,7 +94,13 @@ bool checkAttentionMaskShape(const MaskT& mask, std::int64_t batch, std::int64_t
 /** scale / temperature, with scale defaulting to 1/sqrt(headDim); throws Error when invalid. */
 float resolveLogitScale(const AttentionParams& params, std::int64_t headDim);
 
-/** Bytes of per-worker scratch that runAttention allocates when weights are not kept. */
-std::uint64_t attentionScratchBytes(std::int64_t seq, std::int64_t keySeq, int threads) noexcept;
+/**
+ * Bytes runAttention allocates besides its inputs and outputs: every head's keys and values packed
+ * for the GEMM kernel, and per worker a block's scores when the weights are not kept (and the
+ * kernel's few padded edge rows).
+ */
+std::uint64_t attentionWorkingBytes(std::int64_t batch, std::int64_t heads, std::int64_t seq,
+                                    std::int64_t keySeq, std::int64_t headDim,
+                                    std::int64_t valueDim, bool weightsKept, int threads) noexcept;
 
 } // namespace attnscope::detail

@@ -20,9 +20,14 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor* bias,
     const std::int64_t rows = checkedElementCount(Shape(outShape.begin(), outShape.end() - 1));
     outShape.back() = outFeatures;
     Tensor output = Tensor::uninitialized(outShape);
-    detail::runLinear({{input.data(), rows, inFeatures, weight.data(),
-                        bias ? bias->data() : nullptr, outFeatures, output.data(), outFeatures}},
-                      resolveThreadCount(options.threads), options.cancel);
+    const int threads = resolveThreadCount(options.threads);
+    // Packed per call (a model's layers call this once per forward); packing reads the weight
+    // once, which costs little next to the rows × in × out multiply-adds that follow.
+    const detail::PackedRhs packed =
+        detail::PackedRhs::fromTransposed(weight.data(), outFeatures, inFeatures, threads);
+    detail::runLinear({{input.data(), rows, packed.view(), bias ? bias->data() : nullptr,
+                        output.data(), outFeatures}},
+                      threads, options.cancel);
     return output;
 }
 

@@ -26,6 +26,13 @@ std::uint64_t floats(std::initializer_list<std::int64_t> sizes) {
 
 } // namespace
 
+namespace detail {
+/** A module's four projection weights, each packed as Wᵀ (see gemm.h). */
+struct PackedProjections {
+    PackedRhs query, key, value, out;
+};
+} // namespace detail
+
 std::string allowedHeadCounts(std::int64_t embed) {
     std::string list;
     for (std::int64_t h = 1; h <= embed; ++h) {
@@ -92,6 +99,20 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionWeights weights)
         {&w.biasV, "bias_v"}};
     for (const auto& [tensor, name] : named)
         requireFinite(*tensor, name);
+
+    // Packed once here rather than on every forward (a window redraw, a model layer): every call
+    // multiplies by the same weights.
+    const int threads = resolveThreadCount(0);
+    auto packedProjections = std::make_shared<detail::PackedProjections>();
+    packedProjections->query = detail::PackedRhs::fromTransposed(
+        packed ? w.inProjWeight.data() : w.qProjWeight.data(), E, E, threads);
+    packedProjections->key = detail::PackedRhs::fromTransposed(
+        packed ? w.inProjWeight.data() + E * E : w.kProjWeight.data(), E, m_keyDim, threads);
+    packedProjections->value = detail::PackedRhs::fromTransposed(
+        packed ? w.inProjWeight.data() + 2 * E * E : w.vProjWeight.data(), E, m_valueDim, threads);
+    packedProjections->out =
+        detail::PackedRhs::fromTransposed(w.outProjWeight.data(), E, E, threads);
+    m_packed = std::move(packedProjections);
 }
 
 MultiHeadAttention MultiHeadAttention::fromStateDict(const safetensors::File& file,
@@ -146,10 +167,11 @@ std::uint64_t MultiHeadAttention::estimateForwardBytes(std::int64_t batch, std::
     n = saturatingAdd(n, floats({batch, seq, E}));                           // output
     if (needWeights)
         n = saturatingAdd(n, floats({batch, m_weights.numHeads, seq, keys}));
-    std::uint64_t bytes = saturatingMul(n, sizeof(float));
-    if (!needWeights)
-        bytes = saturatingAdd(bytes, detail::attentionScratchBytes(seq, keys, threads));
-    return bytes;
+    const std::uint64_t bytes = saturatingMul(n, sizeof(float));
+    const std::int64_t headDim = E / m_weights.numHeads;
+    return saturatingAdd(bytes,
+                         detail::attentionWorkingBytes(batch, m_weights.numHeads, seq, keys,
+                                                       headDim, headDim, needWeights, threads));
 }
 
 double MultiHeadAttention::forwardFlops(std::int64_t batch, std::int64_t seq,
@@ -241,28 +263,24 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
     AlignedVector<float> projectedValue(static_cast<std::size_t>(B * keys * E), 0.0f);
 
     const MultiHeadAttentionWeights& w = m_weights;
-    const bool packed = !w.inProjWeight.empty();
-    const float* qWeight = packed ? w.inProjWeight.data() : w.qProjWeight.data();
-    const float* kWeight = packed ? w.inProjWeight.data() + E * E : w.kProjWeight.data();
-    const float* vWeight = packed ? w.inProjWeight.data() + 2 * E * E : w.vProjWeight.data();
     const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
 
     std::vector<detail::LinearTask> tasks;
-    tasks.push_back({query.data(), B * S, E, qWeight, bias, E, projectedQuery.data(), E});
-    auto addKeyValueTasks = [&](const Tensor& input, std::int64_t inFeatures, const float* weight,
+    tasks.push_back({query.data(), B * S, m_packed->query.view(), bias, projectedQuery.data(), E});
+    auto addKeyValueTasks = [&](const Tensor& input, const detail::PackedRhs& weight,
                                 const float* taskBias, AlignedVector<float>& out) {
+        const std::int64_t inFeatures = weight.view().depth;
         if (keys == T) {
-            tasks.push_back({input.data(), B * T, inFeatures, weight, taskBias, E, out.data(), E});
+            tasks.push_back({input.data(), B * T, weight.view(), taskBias, out.data(), E});
             return;
         }
         // Appended keys (bias_k, zero attention) leave a gap after each batch's T rows.
         for (std::int64_t b = 0; b < B; ++b)
-            tasks.push_back({input.data() + b * T * inFeatures, T, inFeatures, weight, taskBias, E,
+            tasks.push_back({input.data() + b * T * inFeatures, T, weight.view(), taskBias,
                              out.data() + b * keys * E, E});
     };
-    addKeyValueTasks(keyInput, m_keyDim, kWeight, bias ? bias + E : nullptr, projectedKey);
-    addKeyValueTasks(valueInput, m_valueDim, vWeight, bias ? bias + 2 * E : nullptr,
-                     projectedValue);
+    addKeyValueTasks(keyInput, m_packed->key, bias ? bias + E : nullptr, projectedKey);
+    addKeyValueTasks(valueInput, m_packed->value, bias ? bias + 2 * E : nullptr, projectedValue);
     detail::runLinear(tasks, threads, options.cancel);
 
     if (hasBiasKV) {
@@ -287,9 +305,9 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
 
     result.output = Tensor::uninitialized({B, S, E});
     const float* outBias = w.outProjBias.empty() ? nullptr : w.outProjBias.data();
-    detail::runLinear({{heads.data(), B * S, E, w.outProjWeight.data(), outBias, E,
-                        result.output.data(), E}},
-                      threads, options.cancel);
+    detail::runLinear(
+        {{heads.data(), B * S, m_packed->out.view(), outBias, result.output.data(), E}}, threads,
+        options.cancel);
     requireFiniteResult(result.output);
     return result;
 }

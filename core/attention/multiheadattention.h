@@ -5,12 +5,16 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace attnscope {
 
 namespace safetensors {
 class File;
+}
+namespace detail {
+struct PackedProjections;
 }
 
 /**
@@ -94,6 +98,8 @@ public:
 
 private:
     MultiHeadAttentionWeights m_weights;
+    /** The projection weights packed for the GEMM kernel once, shared by copies (immutable). */
+    std::shared_ptr<const detail::PackedProjections> m_packed;
     std::int64_t m_embedDim = 0;
     std::int64_t m_keyDim = 0;
     std::int64_t m_valueDim = 0;

@@ -62,10 +62,9 @@ std::uint64_t estimateScaledDotProductBytes(std::int64_t batch, std::int64_t hea
     floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(seq), u(valueDim)))); // out
     if (needWeights)
         floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(seq), u(keySeq))));
-    std::uint64_t bytes = saturatingMul(floats, sizeof(float));
-    if (!needWeights)
-        bytes = saturatingAdd(bytes, detail::attentionScratchBytes(seq, keySeq, threads));
-    return bytes;
+    const std::uint64_t bytes = saturatingMul(floats, sizeof(float));
+    return saturatingAdd(bytes, detail::attentionWorkingBytes(batch, heads, seq, keySeq, headDim,
+                                                              valueDim, needWeights, threads));
 }
 
 AttentionResult scaledDotProductAttention(const Tensor& query, const Tensor& key,

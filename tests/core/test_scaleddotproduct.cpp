@@ -107,10 +107,14 @@ void TestScaledDotProduct::matchesReference_data() {
         {"causal_padding_additive",
          {2, 2, 12, 12, 4, 4, Causal | KeyPadding | Additive2d}},
         {"every_mask", {2, 2, 8, 8, 4, 4, Causal | KeyPadding | Hidden2d | AdditivePerHead}},
-        // More than one query block (blocks are 128 rows), with and without the causal skip.
+        // More than one query block (blocks are at most 128 rows), with and without the causal skip.
         {"blocks_heads4_seq200", {1, 4, 200, 150, 16, 16, NoMask}},
         {"blocks_causal_seq300", {1, 2, 300, 300, 16, 8, Causal}},
         {"blocks_padding_seq260", {2, 1, 260, 70, 8, 8, KeyPadding}},
+        // Keys longer than the GEMM's depth block (p·v sums 900 keys in blocks), head sizes
+        // spanning several register panels with ragged last panels, shorter query blocks.
+        {"long_keys_causal_padding", {1, 2, 150, 900, 40, 70, Causal | KeyPadding}},
+        {"long_keys_additive", {1, 1, 20, 1000, 33, 65, Additive2d}},
     };
     for (const Row& row : rows)
         QTest::newRow(row.name) << row.c;
