@@ -3,17 +3,17 @@
 #include "core/attention/threading.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace attnscope::detail {
 
 namespace {
 
 // One SIMD register of floats (GCC vector extension). The unaligned variant reads and writes rows
-// of C and A, which have no alignment guarantee; packed panels are 64-byte aligned.
-using Vec = float __attribute__((vector_size(kSimdFloats * sizeof(float))));
-using UnalignedVec =
-    float __attribute__((vector_size(kSimdFloats * sizeof(float)), aligned(sizeof(float))));
+// of C and A, which have no alignment guarantee; packed panels are 64-byte aligned. Both may alias
+// float, as they are laid over float buffers.
+using Vec = float __attribute__((vector_size(kSimdFloats * sizeof(float)), __may_alias__));
+using UnalignedVec = float __attribute__((vector_size(kSimdFloats * sizeof(float)), __may_alias__,
+                                          aligned(sizeof(float))));
 
 constexpr std::int64_t kDepthBlock = kGemmDepthBlock;
 

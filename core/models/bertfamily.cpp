@@ -142,14 +142,15 @@ public:
         attention.inProjBias = packRows(qb, kb, vb);
         attention.outProjWeight = std::move(out);
         attention.outProjBias = std::move(outBias);
-        return TransformerBlock{MultiHeadAttention(std::move(attention)), std::move(attentionNorm),
-                                std::move(ffnIn), std::move(ffnInBias), std::move(ffnOut),
-                                std::move(ffnOutBias), std::move(outputNorm), NormPlacement::Post,
-                                c.activation,
-                                /*causal=*/false,
-                                // BertSelfAttention divides by sqrt(head size); DistilBERT
-                                // divides q by sqrt(dim_per_head) first, the same scale.
-                                static_cast<float>(1.0 / std::sqrt(double(c.headDim())))};
+        return TransformerBlock{
+            MultiHeadAttention(std::move(attention)), std::move(attentionNorm),
+            LinearLayer(std::move(ffnIn), std::move(ffnInBias), "feed-forward in"),
+            LinearLayer(std::move(ffnOut), std::move(ffnOutBias), "feed-forward out"),
+            std::move(outputNorm), NormPlacement::Post, c.activation,
+            /*causal=*/false,
+            // BertSelfAttention divides by sqrt(head size); DistilBERT
+            // divides q by sqrt(dim_per_head) first, the same scale.
+            static_cast<float>(1.0 / std::sqrt(double(c.headDim())))};
     }
 
 private:

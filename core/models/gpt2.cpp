@@ -58,9 +58,10 @@ TransformerNetwork loadGpt2(const ModelConfig& config, ModelWeights& weights) {
         attention.outProjWeight = std::move(proj);
         attention.outProjBias = std::move(projBias);
         network.blocks.push_back(TransformerBlock{
-            MultiHeadAttention(std::move(attention)), std::move(ln1), std::move(fc),
-            std::move(fcBias), std::move(fcProj), std::move(fcProjBias), std::move(ln2),
-            NormPlacement::Pre, config.activation,
+            MultiHeadAttention(std::move(attention)), std::move(ln1),
+            LinearLayer(std::move(fc), std::move(fcBias), "feed-forward in"),
+            LinearLayer(std::move(fcProj), std::move(fcProjBias), "feed-forward out"),
+            std::move(ln2), NormPlacement::Pre, config.activation,
             /*causal=*/true, static_cast<float>(scale)});
     }
     network.finalNorm = norm("ln_f");

@@ -1,7 +1,5 @@
 #include "core/models/transformerblock.h"
 
-#include "core/attention/linear.h"
-
 namespace attnscope {
 
 Tensor TransformerBlock::forward(const Tensor& x, const ComputeOptions& options,
@@ -19,9 +17,9 @@ Tensor TransformerBlock::forward(const Tensor& x, const ComputeOptions& options,
         addInPlace(hidden, x, "attention residual");
         layerNormInPlace(hidden, attentionNorm, options);
 
-        Tensor inner = linear(hidden, ffnInWeight, &ffnInBias, options, "feed-forward in");
+        Tensor inner = ffnIn.forward(hidden, options);
         activateInPlace(inner, activation, options);
-        Tensor out = linear(inner, ffnOutWeight, &ffnOutBias, options, "feed-forward out");
+        Tensor out = ffnOut.forward(inner, options);
         addInPlace(out, hidden, "feed-forward residual");
         layerNormInPlace(out, outputNorm, options);
         return out;
@@ -36,9 +34,9 @@ Tensor TransformerBlock::forward(const Tensor& x, const ComputeOptions& options,
 
     normed = hidden;
     layerNormInPlace(normed, outputNorm, options);
-    Tensor inner = linear(normed, ffnInWeight, &ffnInBias, options, "feed-forward in");
+    Tensor inner = ffnIn.forward(normed, options);
     activateInPlace(inner, activation, options);
-    Tensor out = linear(inner, ffnOutWeight, &ffnOutBias, options, "feed-forward out");
+    Tensor out = ffnOut.forward(inner, options);
     addInPlace(out, hidden, "feed-forward residual");
     return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/attention/linear.h"
 #include "core/attention/multiheadattention.h"
 #include "core/attention/threading.h"
 #include "core/base/tensor.h"
@@ -31,10 +32,8 @@ struct TransformerBlock {
     MultiHeadAttention attention;
     /** BERT attention.output.LayerNorm, DistilBERT sa_layer_norm, GPT-2 ln_1. */
     LayerNormWeights attentionNorm;
-    Tensor ffnInWeight;  ///< [I, E]
-    Tensor ffnInBias;    ///< [I]
-    Tensor ffnOutWeight; ///< [E, I]
-    Tensor ffnOutBias;   ///< [E]
+    LinearLayer ffnIn;  ///< weight [I, E], bias [I]
+    LinearLayer ffnOut; ///< weight [E, I], bias [E]
     /** BERT output.LayerNorm, DistilBERT output_layer_norm, GPT-2 ln_2. */
     LayerNormWeights outputNorm;
     NormPlacement placement = NormPlacement::Post;
