@@ -259,8 +259,8 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
 
     // In-projections, laid out [B, S, E] / [B, keys, E]: head h is columns [h·Dh, (h+1)·Dh).
     AlignedVector<float> projectedQuery(static_cast<std::size_t>(B * S * E));
-    AlignedVector<float> projectedKey(static_cast<std::size_t>(B * keys * E), 0.0f);
-    AlignedVector<float> projectedValue(static_cast<std::size_t>(B * keys * E), 0.0f);
+    AlignedVector<float> projectedKey(static_cast<std::size_t>(B * keys * E));
+    AlignedVector<float> projectedValue(static_cast<std::size_t>(B * keys * E));
 
     const MultiHeadAttentionWeights& w = m_weights;
     const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
@@ -290,7 +290,13 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
             std::copy_n(w.biasV.data(), E, projectedValue.data() + (b * keys + T) * E);
         }
     }
-    // add_zero_attn's key and value rows are the zeros the buffers were created with.
+    if (m_weights.addZeroAttention) {
+        // add_zero_attn appends a zero key and value (after bias_k / bias_v) to every batch.
+        for (std::int64_t b = 0; b < B; ++b) {
+            std::fill_n(projectedKey.data() + (b * keys + keys - 1) * E, E, 0.0f);
+            std::fill_n(projectedValue.data() + (b * keys + keys - 1) * E, E, 0.0f);
+        }
+    }
 
     AttentionResult result;
     if (params.needWeights)
