@@ -26,10 +26,10 @@ void scan(const Tensor& tensor, const std::string& what, RejectBits reject) {
     const std::int64_t count = tensor.numel();
     for (std::int64_t start = 0; start < count; start += block) {
         const std::int64_t end = std::min(count, start + block);
-        bool anyRejected = false;
+        unsigned rejected = 0; // an integer OR reduction vectorises; a bool one did not
         for (std::int64_t i = start; i < end; ++i)
-            anyRejected |= reject(std::bit_cast<std::uint32_t>(values[i]));
-        if (!anyRejected) [[likely]]
+            rejected |= unsigned(reject(std::bit_cast<std::uint32_t>(values[i])));
+        if (rejected == 0) [[likely]]
             continue;
         for (std::int64_t i = start; i < end; ++i) {
             if (reject(std::bit_cast<std::uint32_t>(values[i]))) {
