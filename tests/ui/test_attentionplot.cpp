@@ -57,6 +57,7 @@ private slots:
     void allLayersShowsEveryHead();
     void perHeadRangeLabelsEachHead();
     void longSequenceGridBuilds();
+    void strongLinkSurvivesDownsampling();
     void mapCoversEveryCell_data();
     void mapCoversEveryCell();
 
@@ -336,15 +337,79 @@ void TestAttentionPlot::longSequenceGridBuilds() {
     plot.showLayerGrid(0);
     const std::vector<QCPColorMap*> maps = colorMaps(plot);
     QCOMPARE(int(maps.size()), 12);
-    QCOMPARE(maps.front()->data()->keySize(), 1024);
     QCOMPARE(plot.itemCount(), 0); // no per-cell items
     plot.replot();
+    // A map a few hundred pixels wide draws 1,024 tokens from block maxima, at most one cell
+    // per pixel (the offscreen platform's device pixel ratio is 1).
+    const QRect inner = maps.front()->keyAxis()->axisRect()->rect();
+    const int pixels = std::min(inner.width(), inner.height());
+    QVERIFY2(pixels < 1024, qPrintable(QString::number(pixels)));
+    const int block = (1024 + pixels - 1) / pixels;
+    QCOMPARE(maps.front()->data()->keySize(), (1024 + block - 1) / block);
+    QVERIFY(maps.front()->data()->keySize() <= pixels);
     // Cells are a fraction of a pixel here: aim with the map's own axes.
     QCPColorMap* map = mapOf(plot, 0, 5);
     const PlotHit hit = plot.hitTest(
         {map->keyAxis()->coordToPixel(3), map->valueAxis()->coordToPixel(1023 - 1000)});
     QCOMPARE(hit.query, 1000);
     QCOMPARE(hit.key, 3);
+}
+
+namespace {
+
+/** Pixels of `image` inside `area` whose colour is within `tolerance` of `color`, per channel. */
+int pixelsOfColor(const QImage& image, const QRect& area, QColor color, int tolerance = 2) {
+    int count = 0;
+    for (int y = area.top(); y <= area.bottom(); ++y) {
+        for (int x = area.left(); x <= area.right(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (std::abs(c.red() - color.red()) <= tolerance &&
+                std::abs(c.green() - color.green()) <= tolerance &&
+                std::abs(c.blue() - color.blue()) <= tolerance)
+                ++count;
+        }
+    }
+    return count;
+}
+
+} // namespace
+
+void TestAttentionPlot::strongLinkSurvivesDownsampling() {
+    // 700 tokens of near-uniform weight and one link of weight 1, drawn into ~250 pixels: nearest-
+    // neighbour scaling keeps one token in three and would drop the link two times in three. The
+    // map must show it (block maxima), where it is, while hover still reads exact cells.
+    constexpr int n = 700, query = 350, key = 352;
+    auto set = testdata::makeSet(1, 1, n);
+    float* cells = set->attentions.data();
+    std::fill(cells, cells + n * n, 1.0f / n);
+    cells[query * n + key] = 1.0f;
+    AttentionPlot plot;
+    show(plot, {300, 300});
+    plot.setAttention(set);
+    plot.showSingleHead(0, 0);
+    plot.replot();
+    QCPColorMap* map = colorMaps(plot).front();
+    QVERIFY(map->data()->keySize() < n);
+    const QColor strong = map->gradient().color(1.0, map->dataRange(), false);
+    const QRect inner = map->keyAxis()->axisRect()->rect();
+    const QImage screen = plot.toPixmap(plot.width(), plot.height()).toImage();
+    // Where the link is: a few pixels around its cell's centre.
+    const QPoint at(int(map->keyAxis()->coordToPixel(key)),
+                    int(map->valueAxis()->coordToPixel(n - 1 - query)));
+    QVERIFY2(pixelsOfColor(screen, QRect(at - QPoint(3, 3), QSize(7, 7)), strong) > 0,
+             "the strong link is not drawn on screen");
+    QCOMPARE(pixelsOfColor(screen, inner, strong),
+             pixelsOfColor(screen, QRect(at - QPoint(3, 3), QSize(7, 7)), strong));
+    const PlotHit hit = plot.hitTest(QPointF(map->keyAxis()->coordToPixel(key + 1),
+                                             map->valueAxis()->coordToPixel(n - 1 - query)));
+    QCOMPARE(hit.key, key + 1);
+    QCOMPARE(hit.weight, 1.0f / n);
+
+    // Vector output keeps every cell.
+    plot.setRasterScale(0.0);
+    QCOMPARE(map->data()->keySize(), n);
+    plot.setRasterScale(AttentionPlot::kScreenRaster);
+    QVERIFY(map->data()->keySize() < n);
 }
 
 void TestAttentionPlot::mapCoversEveryCell_data() {

@@ -45,6 +45,7 @@ private slots:
     void pngHasRequestedSizeAndContent_data();
     void pngHasRequestedSizeAndContent();
     void pngNaturalSizeWhenNoneGiven();
+    void smallPngKeepsASingleStrongLink();
     void svgIsValidWithLabelsAsText();
     void pdfIsWrittenWithEmbeddedFont();
     void unknownSuffixIsAnError();
@@ -109,6 +110,33 @@ void TestFigureExport::pngNaturalSizeWhenNoneGiven() {
     const QString path = m_dir->filePath("single.png");
     exportImage(plot, path, {}, Overwrite::Refuse);
     QCOMPARE(QImage(path).size(), plot.naturalSize());
+}
+
+void TestFigureExport::smallPngKeepsASingleStrongLink() {
+    // 900 tokens in a 400 × 400 image (maps of ~300 pixels) at scale 1 and at scale 2: the one
+    // strong link must be in the PNG both times (each pixel shows its tokens' largest weight).
+    constexpr int n = 900;
+    auto set = testdata::makeSet(1, 1, n);
+    float* cells = set->attentions.data();
+    std::fill(cells, cells + n * n, 1.0f / n);
+    cells[500 * n + 601] = 1.0f;
+    AttentionPlot plot;
+    plot.setAttention(set);
+    plot.showSingleHead(0, 0);
+    for (const double scale : {1.0, 2.0}) {
+        const QString path = m_dir->filePath(QStringLiteral("strong%1.png").arg(scale));
+        exportImage(plot, path, {400, 400, scale, 0}, Overwrite::Refuse);
+        const QImage image(path);
+        QCOMPARE(image.size(), QSize(400, 400) * scale);
+        // The colour map's top colour (the link is the maximum, so it gets exactly that colour).
+        auto* map = qobject_cast<QCPColorMap*>(plot.plottable(0));
+        const QColor strong = map->gradient().color(1.0, map->dataRange(), false);
+        int found = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                found += image.pixelColor(x, y) == strong ? 1 : 0;
+        QVERIFY2(found > 0, qPrintable(QStringLiteral("scale %1: the link is missing").arg(scale)));
+    }
 }
 
 void TestFigureExport::svgIsValidWithLabelsAsText() {

@@ -467,37 +467,92 @@ void AttentionPlot::buildLayout() {
 }
 
 void AttentionPlot::fillPanels() {
-    const bool log = m_options.scale == ValueScale::Log;
     for (Panel& panel : m_panels) {
         panel.matrix = headMatrix(*m_set, panel.layer, panel.head, m_options.hideSpecial);
         const int n = panel.matrix.size();
-        QCPColorMapData* data = panel.map->data();
-        // Tracked here rather than read from the data: a new QCPColorMap starts as 10 x 10 cells.
         if (panel.size != n) {
             panel.size = n;
-            data->setSize(n, n);
-            // With one cell QCPColorMap needs the cell's extent as its range (no neighbour to
-            // measure the half-cell from).
-            const QCPRange range = n == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, n - 1);
-            data->setRange(range, range);
             for (const QCPAxis::AxisType type :
                  {QCPAxis::atLeft, QCPAxis::atBottom, QCPAxis::atTop, QCPAxis::atRight})
                 panel.rect->axis(type)->setRange(-0.5, n - 0.5);
         }
-        // Query row r is drawn at value n-1-r, so that the first token is at the top without a
-        // reversed axis (QCPColorMap mirrors its whole image on every draw for reversed axes).
-        for (int r = 0; r < n; ++r) {
-            const int value = n - 1 - r;
-            for (int c = 0; c < n; ++c) {
-                double z = double(panel.matrix.at(r, c));
-                if (!std::isfinite(z))
-                    z = 0.0;
-                if (log)
-                    z = std::max(z, kLogFloor);
-                data->setCell(c, value, z);
+        // A new panel has no size yet: the layout pass that follows (updateLayout) uploads its
+        // cells once, already at the right block size, instead of all n² cells first.
+        if (panel.rect->rect().isEmpty()) {
+            panel.uploadedBlock = 0;
+            continue;
+        }
+        // At the size of the last layout; updateLayout uploads again if a new layout changes it.
+        uploadCells(panel, blockFor(panel));
+    }
+}
+
+int AttentionPlot::blockFor(const Panel& panel) const {
+    const int n = panel.matrix.size();
+    if (m_rasterScale == 0.0 || n <= 1)
+        return 1;
+    const double scale = m_rasterScale > 0.0 ? m_rasterScale : devicePixelRatioF();
+    const QRect inner = panel.rect->rect();
+    const int pixels = int(std::floor(std::min(inner.width(), inner.height()) * scale));
+    if (pixels < 2 || n <= pixels) // not laid out yet, or every cell has a pixel
+        return 1;
+    return (n + pixels - 1) / pixels;
+}
+
+void AttentionPlot::uploadCells(Panel& panel, int block) {
+    const bool log = m_options.scale == ValueScale::Log;
+    const int n = panel.matrix.size();
+    const int cells = (n + block - 1) / block;
+    QCPColorMapData* data = panel.map->data();
+    if (data->keySize() != cells || data->valueSize() != cells)
+        data->setSize(cells, cells);
+    // Cell k covers tokens [k·block, (k+1)·block): its centre is at k·block + (block - 1)/2 on
+    // the token axes. With one cell QCPColorMap needs the cell's extent as its range (no
+    // neighbour to measure the half-cell from).
+    const double first = (block - 1) / 2.0;
+    const QCPRange range =
+        cells == 1 ? QCPRange(-0.5, n - 0.5) : QCPRange(first, first + double(cells - 1) * block);
+    data->setRange(range, range);
+    // Query row r is drawn at value n-1-r, so that the first token is at the top without a
+    // reversed axis (QCPColorMap mirrors its whole image on every draw for reversed axes).
+    // Blocks are counted in value space, so a partial block sits at the top / right edge.
+    for (int valueBlock = 0; valueBlock < cells; ++valueBlock) {
+        const int valueEnd = std::min(n, (valueBlock + 1) * block);
+        for (int keyBlock = 0; keyBlock < cells; ++keyBlock) {
+            const int keyEnd = std::min(n, (keyBlock + 1) * block);
+            // Non-finite cells (imported data) draw as 0, as they always did.
+            double z = -std::numeric_limits<double>::infinity();
+            for (int value = valueBlock * block; value < valueEnd; ++value) {
+                const int row = n - 1 - value;
+                for (int column = keyBlock * block; column < keyEnd; ++column) {
+                    const double weight = double(panel.matrix.at(row, column));
+                    z = std::max(z, std::isfinite(weight) ? weight : 0.0);
+                }
             }
+            if (log)
+                z = std::max(z, kLogFloor);
+            data->setCell(keyBlock, valueBlock, z);
         }
     }
+    panel.uploadedBlock = block;
+}
+
+void AttentionPlot::uploadChangedBlocks() {
+    for (Panel& panel : m_panels) {
+        const int block = blockFor(panel);
+        if (block != panel.uploadedBlock)
+            uploadCells(panel, block);
+    }
+}
+
+void AttentionPlot::setRasterScale(double outputPixelsPerPixel) {
+    m_rasterScale = outputPixelsPerPixel;
+    uploadChangedBlocks();
+}
+
+void AttentionPlot::updateLayout() {
+    QCustomPlot::updateLayout();
+    uploadChangedBlocks();
 }
 
 void AttentionPlot::updateColorRanges() {

@@ -84,6 +84,17 @@ public:
     /** Re-lays out and redraws after changes (the setters call it; exposed for exporters). */
     void rebuild();
 
+    /**
+     * Output pixels per layout pixel that the maps will be drawn at: the screen's device pixel
+     * ratio by default (kScreenRaster), an image export's scale, or 0 for vector output (SVG,
+     * PDF), which keeps every cell. A map with more tokens than output pixels is drawn from its
+     * block maxima — each pixel shows the largest weight of the tokens it covers — so that a
+     * single strong link never falls between the pixels that nearest-neighbour scaling keeps.
+     * Hover and clicks still read the exact cells.
+     */
+    void setRasterScale(double outputPixelsPerPixel);
+    static constexpr double kScreenRaster = -1.0;
+
 signals:
     /** The mouse moved over a cell (invalid when it left every map). */
     void cellHovered(const attnscope::PlotHit& hit);
@@ -98,6 +109,8 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    /** QCustomPlot's layout pass, then the maps' cells for the new map sizes. */
+    void updateLayout() override;
 
     void mousePressEvent(QMouseEvent* event) override;
 
@@ -110,7 +123,8 @@ private:
         QCPItemRect* pinRow = nullptr;
         QCPItemRect* pinColumn = nullptr;
         HeadMatrix matrix;
-        int size = -1; ///< the cells the map is sized for
+        int size = -1;        ///< the tokens the axes are sized for
+        int uploadedBlock = 0; ///< tokens per map cell in the map's data; 0 = not uploaded
         int gridRow = 0;
         int gridColumn = 0;
     };
@@ -131,6 +145,12 @@ private:
     void assignPanels();
     void buildLayout();
     void fillPanels();
+    /** Tokens per drawn cell for this panel at the current size and raster scale (1 = all). */
+    [[nodiscard]] int blockFor(const Panel& panel) const;
+    /** Writes the panel's cells (or their block maxima) into its colour map. */
+    void uploadCells(Panel& panel, int block);
+    /** uploadCells for every panel whose block changed (a resize, a new raster scale). */
+    void uploadChangedBlocks();
     void updateColorRanges();
     void applyLabels(double cellPixels);
     void balanceLayout();
@@ -165,6 +185,7 @@ private:
     double m_labelCellPixels = 0.0; ///< the cell size the labels were last chosen for
     int m_labelStep = 1;            ///< 1 = every label; k = every k-th (plus the pinned tokens')
     bool m_pressed = false;
+    double m_rasterScale = kScreenRaster;
 };
 
 } // namespace attnscope

@@ -203,6 +203,9 @@ void render(AttentionPlot& figure, const QString& path, ImageFormat format, cons
             const ImageSize& size, const QString& title, Overwrite overwrite) {
     const int w = logical.width();
     const int h = logical.height();
+    // A PNG gets each map's block maxima at its own pixel size (see setRasterScale); SVG and PDF
+    // keep every cell, to be zoomed into. The figure is the export's own, so nothing is restored.
+    figure.setRasterScale(format == ImageFormat::Png ? size.scale : 0.0);
     switch (format) {
     case ImageFormat::Png: {
         const int pw = int(std::lround(w * size.scale));
