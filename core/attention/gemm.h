@@ -95,7 +95,6 @@ public:
     [[nodiscard]] PackedRhsView view() const noexcept {
         return {m_data.data(), m_depth, m_width, m_depth * kTileCols};
     }
-    [[nodiscard]] bool empty() const noexcept { return m_data.empty() && m_width == 0; }
 
 private:
     AlignedVector<float> m_data;

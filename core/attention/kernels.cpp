@@ -253,16 +253,14 @@ void runAttention(const AttentionProblem& p, int threads, const CancellationToke
     // 2048 keys a head has 32 blocks; re-packing its keys for each cost as much as the product).
     const std::int64_t headFloats = packedHeadFloats(p.keySeq, p.headDim, p.valueDim);
     AlignedVector<float> packed(static_cast<std::size_t>(p.batch * p.heads * headFloats));
-    auto packedHead = [&](std::int64_t b, std::int64_t h) {
-        float* keys = packed.data() + (b * p.heads + h) * headFloats;
-        float* values = keys + packedRhsFloats(p.headDim, p.keySeq);
-        return std::pair{keys, values};
-    };
+    std::vector<PackedHead> packedHeads(static_cast<std::size_t>(p.batch * p.heads));
     parallelForBlocks(threads, p.batch * p.heads, cancel, [&](std::int64_t index) {
         const std::int64_t b = index / p.heads, h = index % p.heads;
-        const auto [keys, values] = packedHead(b, h);
-        packRhsTransposed(p.key.head(b, h), p.key.rowStride, p.keySeq, p.headDim, keys);
-        packRhsRows(p.value.head(b, h), p.value.rowStride, p.keySeq, p.valueDim, values);
+        float* keys = packed.data() + index * headFloats;
+        float* values = keys + packedRhsFloats(p.headDim, p.keySeq);
+        packedHeads[static_cast<std::size_t>(index)] = {
+            packRhsTransposed(p.key.head(b, h), p.key.rowStride, p.keySeq, p.headDim, keys),
+            packRhsRows(p.value.head(b, h), p.value.rowStride, p.keySeq, p.valueDim, values)};
     });
 
     struct WorkerScratch {
@@ -284,10 +282,9 @@ void runAttention(const AttentionProblem& p, int threads, const CancellationToke
             local.scores.resize(static_cast<std::size_t>(rowsPerBlock * p.keySeq));
             scores = local.scores.data();
         }
-        const auto [keys, values] = packedHead(batch, head);
-        const PackedHead packedViews{{keys, p.headDim, p.keySeq, p.headDim * kTileCols},
-                                     {values, p.keySeq, p.valueDim, p.keySeq * kTileCols}};
-        attendBlock(p, batch, head, s0, rows, packedViews, scores, local.edgeRows);
+        attendBlock(p, batch, head, s0, rows,
+                    packedHeads[static_cast<std::size_t>(batch * p.heads + head)], scores,
+                    local.edgeRows);
     });
 }
 

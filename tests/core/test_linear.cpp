@@ -8,18 +8,8 @@
 #include <QtTest>
 
 #include <cmath>
-#include <cstring>
 
 using namespace attnscope;
-
-namespace {
-
-bool bitwiseEqual(const Tensor& a, const Tensor& b) {
-    return a.shape() == b.shape() &&
-           std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.numel()) * sizeof(float)) == 0;
-}
-
-} // namespace
 
 class TestLinear : public QObject {
     Q_OBJECT
@@ -59,11 +49,11 @@ void TestLinear::layerEqualsFunctionForAnyThreadCount() {
     one.threads = 1;
     two.threads = 2;
     const Tensor reference = linear(x, w, &b, one);
-    QVERIFY(bitwiseEqual(layer.forward(x, one), reference));
-    QVERIFY(bitwiseEqual(layer.forward(x, two), reference));
-    QVERIFY(bitwiseEqual(linear(x, w, &b, two), reference));
+    QVERIFY(testing::bitwiseEqual(layer.forward(x, one), reference));
+    QVERIFY(testing::bitwiseEqual(layer.forward(x, two), reference));
+    QVERIFY(testing::bitwiseEqual(linear(x, w, &b, two), reference));
     const LinearLayer copy = layer; // copies share the packed weight
-    QVERIFY(bitwiseEqual(copy.forward(x, two), reference));
+    QVERIFY(testing::bitwiseEqual(copy.forward(x, two), reference));
 }
 
 void TestLinear::errorsNameTheLayer() {

@@ -8,6 +8,7 @@
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
 #include "core/models/transformermodel.h"
+#include "testinputs.h"
 
 #include <QDir>
 #include <QFile>
@@ -99,11 +100,6 @@ Tensor leadingRows(const Tensor& full, std::int64_t k) {
     Tensor out({k, E});
     std::copy_n(full.data(), k * E, out.data());
     return out;
-}
-
-bool bitwiseEqual(const Tensor& a, const Tensor& b) {
-    return a.shape() == b.shape() &&
-           std::memcmp(a.data(), b.data(), sizeof(float) * std::size_t(a.numel())) == 0;
 }
 
 QString describeError(const std::exception& e) {
@@ -212,9 +208,9 @@ void TestModels::matchesPyTorch() {
             first = std::move(out);
             continue;
         }
-        QVERIFY2(bitwiseEqual(out.attentions, first->attentions),
+        QVERIFY2(testing::bitwiseEqual(out.attentions, first->attentions),
                  "attentions differ between 1 and 2 threads");
-        QVERIFY2(bitwiseEqual(out.hiddenStates, first->hiddenStates),
+        QVERIFY2(testing::bitwiseEqual(out.hiddenStates, first->hiddenStates),
                  "hidden states differ between 1 and 2 threads");
     }
 }

@@ -5,6 +5,7 @@
 #include "core/base/error.h"
 #include "core/models/embeddings.h"
 #include "core/models/layerops.h"
+#include "testinputs.h"
 
 #include <QTest>
 #include <cmath>
@@ -25,11 +26,6 @@ Tensor randomTensor(Shape shape, std::uint32_t seed, float scale = 2.0f) {
     for (float& v : t.values())
         v = normal(generator);
     return t;
-}
-
-bool bitwiseEqual(const Tensor& a, const Tensor& b) {
-    return a.shape() == b.shape() &&
-           std::memcmp(a.data(), b.data(), sizeof(float) * std::size_t(a.numel())) == 0;
 }
 
 } // namespace
@@ -91,7 +87,7 @@ void TestModelsLayerOps::activateInPlaceIsThreadIndependent() {
         activateInPlace(one, activation, options);
         options.threads = 2;
         activateInPlace(two, activation, options);
-        QVERIFY(bitwiseEqual(one, two));
+        QVERIFY(testing::bitwiseEqual(one, two));
         for (std::int64_t i = 0; i < input.numel(); i += 997)
             QCOMPARE(one[i], static_cast<float>(activate(activation, input[i])));
     }
@@ -126,7 +122,7 @@ void TestModelsLayerOps::layerNormMatchesNaiveLoop() {
     layerNormInPlace(one, norm, options);
     options.threads = 2;
     layerNormInPlace(two, norm, options);
-    QVERIFY(bitwiseEqual(one, two));
+    QVERIFY(testing::bitwiseEqual(one, two));
 
     for (int r = 0; r < rows; ++r) {
         const float* x = input.data() + r * width;

@@ -1,11 +1,12 @@
 #pragma once
 
 // Deterministic test inputs (values from the project's portable generator, so failures reproduce
-// on any machine).
+// on any machine), and a bitwise comparison of results.
 
 #include "core/attention/randomtensors.h"
 #include "core/base/tensor.h"
 
+#include <cstring>
 #include <string>
 
 namespace attnscope::testing {
@@ -25,6 +26,12 @@ inline MaskTensor randomMask(const Shape& shape, std::uint64_t seed, double frac
     for (auto& v : m.values())
         v = random.nextUniform() < fraction ? 1 : 0;
     return m;
+}
+
+/** Same shape and the same bits in every element (results that must not depend on threads). */
+inline bool bitwiseEqual(const Tensor& a, const Tensor& b) {
+    return a.shape() == b.shape() &&
+           std::memcmp(a.data(), b.data(), sizeof(float) * std::size_t(a.numel())) == 0;
 }
 
 } // namespace attnscope::testing
