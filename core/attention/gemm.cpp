@@ -15,8 +15,6 @@ using Vec = float __attribute__((vector_size(kSimdFloats * sizeof(float)), __may
 using UnalignedVec = float __attribute__((vector_size(kSimdFloats * sizeof(float)), __may_alias__,
                                           aligned(sizeof(float))));
 
-constexpr std::int64_t kDepthBlock = kGemmDepthBlock;
-
 /**
  * The register tile: kTileRows × kTileCols accumulators, C_tile (+)= A_rows · B_panel over
  * `depth`, for kTileRows rows of A read in place (row stride lda). Starts from the bias row (or
@@ -168,8 +166,8 @@ void multiplyPacked(const float* a, std::int64_t lda, std::int64_t rows, const P
     const std::int64_t fullRows = rows / kTileRows * kTileRows;
     const std::int64_t edgeRows = rows - fullRows;
 
-    for (std::int64_t k0 = 0; k0 < depth; k0 += kDepthBlock) {
-        const std::int64_t kc = std::min(kDepthBlock, depth - k0);
+    for (std::int64_t k0 = 0; k0 < depth; k0 += kGemmDepthBlock) {
+        const std::int64_t kc = std::min(kGemmDepthBlock, depth - k0);
         if (edgeRows > 0) {
             scratch.resize(static_cast<std::size_t>(kTileRows * kc));
             for (std::int64_t i = 0; i < kTileRows; ++i) {
