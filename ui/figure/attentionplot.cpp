@@ -314,6 +314,7 @@ void AttentionPlot::rebuild() {
     const QRect inner = m_panels.front().rect->rect();
     applyLabels(double(std::min(inner.width(), inner.height())) / n);
     balanceLayout();
+    uploadChangedBlocks(); // once, at the final map sizes (new panels have had no cells yet)
     updatePin();
     updateSelection();
     replot(rpQueuedReplot);
@@ -515,24 +516,27 @@ void AttentionPlot::uploadCells(Panel& panel, int block) {
     data->setRange(range, range);
     // Query row r is drawn at value n-1-r, so that the first token is at the top without a
     // reversed axis (QCPColorMap mirrors its whole image on every draw for reversed axes).
-    // Blocks are counted in value space, so a partial block sits at the top / right edge.
+    // Blocks are counted in value space, so a partial block sits at the top / right edge. Each
+    // matrix row is read once, front to back, into one row of block maxima.
+    std::vector<double> maxima(static_cast<std::size_t>(cells));
     for (int valueBlock = 0; valueBlock < cells; ++valueBlock) {
+        std::fill(maxima.begin(), maxima.end(), -std::numeric_limits<double>::infinity());
         const int valueEnd = std::min(n, (valueBlock + 1) * block);
-        for (int keyBlock = 0; keyBlock < cells; ++keyBlock) {
-            const int keyEnd = std::min(n, (keyBlock + 1) * block);
-            // Non-finite cells (imported data) draw as 0, as they always did.
-            double z = -std::numeric_limits<double>::infinity();
-            for (int value = valueBlock * block; value < valueEnd; ++value) {
-                const int row = n - 1 - value;
+        for (int value = valueBlock * block; value < valueEnd; ++value) {
+            const float* row = panel.matrix.values.data() + std::size_t(n - 1 - value) * n;
+            for (int keyBlock = 0; keyBlock < cells; ++keyBlock) {
+                double& z = maxima[std::size_t(keyBlock)];
+                const int keyEnd = std::min(n, (keyBlock + 1) * block);
                 for (int column = keyBlock * block; column < keyEnd; ++column) {
-                    const double weight = double(panel.matrix.at(row, column));
-                    z = std::max(z, std::isfinite(weight) ? weight : 0.0);
+                    // Non-finite cells (imported data) draw as 0, as they always did.
+                    z = std::max(z, std::isfinite(row[column]) ? double(row[column]) : 0.0);
                 }
             }
-            if (log)
-                z = std::max(z, kLogFloor);
-            data->setCell(keyBlock, valueBlock, z);
         }
+        for (int keyBlock = 0; keyBlock < cells; ++keyBlock)
+            data->setCell(keyBlock, valueBlock,
+                          log ? std::max(maxima[std::size_t(keyBlock)], kLogFloor)
+                              : maxima[std::size_t(keyBlock)]);
     }
     panel.uploadedBlock = block;
 }
@@ -710,7 +714,9 @@ void AttentionPlot::balanceLayout() {
     // Measure with the whole width given to the maps, then hand what square maps leave over to
     // the spacers.
     m_body->setColumnStretchFactors({kTinyStretch, 1.0, kTinyStretch, kTinyStretch});
-    updateLayout();
+    // QCustomPlot's own pass: the maps' cells are uploaded once the layout is final, not for
+    // each of these measuring passes (at 1,024 tokens each upload reads 12 million weights).
+    QCustomPlot::updateLayout();
     // Margins per column and row (equal within one, through the margin groups).
     std::vector<int> columnMargins(std::size_t(m_columns), 0), rowMargins(std::size_t(m_rows), 0);
     for (const Panel& panel : m_panels) {
@@ -748,7 +754,7 @@ void AttentionPlot::balanceLayout() {
     const double maps = sumColumns + side * m_columns + kSpacing * (m_columns + 1);
     m_body->setColumnStretchFactors({std::max(kTinyStretch, spareWidth / 2), maps, kTinyStretch,
                                      std::max(kTinyStretch, spareWidth / 2)});
-    updateLayout();
+    QCustomPlot::updateLayout();
 
     // The colour bar spans the maps, top of the first row to bottom of the last.
     int top = std::numeric_limits<int>::max(), bottom = std::numeric_limits<int>::min();
