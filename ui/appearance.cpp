@@ -56,13 +56,15 @@ void applyTheme(const QString& theme) {
 }
 
 QString installTranslations(QApplication& app, const QString& language) {
-    const QLocale locale = language == QLatin1String("system") || language.isEmpty() ? QLocale::system()
-                                                                                     : QLocale(language);
+    const QLocale locale = language == QLatin1String("system") || language.isEmpty()
+                               ? QLocale::system()
+                               : QLocale(language);
     // qt_add_translations embeds the .qm files under :/i18n: attnscope_zh_CN (the whole interface)
     // and attnscope_en (English plural forms only: "%n token(s)" → "1 token", "16 tokens").
     auto* own = new QTranslator(&app);
     QString active = locale.language() == QLocale::English ? QStringLiteral("en") : locale.name();
-    if (!own->load(locale, QStringLiteral("attnscope"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    if (!own->load(locale, QStringLiteral("attnscope"), QStringLiteral("_"),
+                   QStringLiteral(":/i18n"))) {
         active = QStringLiteral("en");
         if (!own->load(QStringLiteral(":/i18n/attnscope_en"))) {
             delete own;

@@ -16,8 +16,6 @@
 #include "ui/views/linkfinder.h"
 
 #include <Eigen/Core>
-#include <oneapi/tbb/version.h>
-
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -28,18 +26,18 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
-#include <QLocale>
 #include <QProgressDialog>
-#include <QScreen>
-#include <QGuiApplication>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -48,6 +46,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <oneapi/tbb/version.h>
 
 namespace attnscope {
 
@@ -73,7 +72,8 @@ QString withSuffix(QString path, const QString& selectedFilter) {
 } // namespace
 
 MainWindow::MainWindow(const QString& builtinFolder, QWidget* parent)
-    : QMainWindow(parent), m_builtinFolder(builtinFolder) {
+    : QMainWindow(parent)
+    , m_builtinFolder(builtinFolder) {
     setWindowTitle(QStringLiteral("attnscope"));
     setObjectName(QStringLiteral("mainWindow"));
     m_runner = new AttentionJobRunner(this);
@@ -118,17 +118,23 @@ MainWindow::MainWindow(const QString& builtinFolder, QWidget* parent)
     buildMenus();
     buildToolBars();
     buildStatusBar();
-    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(linkDock->toggleViewAction());
-    menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(inputDock->toggleViewAction());
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(linkDock->toggleViewAction());
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(inputDock->toggleViewAction());
 
     connect(m_runner, &AttentionJobRunner::finished, this, &MainWindow::onFinished);
     connect(m_runner, &AttentionJobRunner::failed, this, &MainWindow::onFailed);
-    connect(m_runner, &AttentionJobRunner::cancelled, this,
-            [this] { showMessage(tr("Computation cancelled; the last result stays on screen."), false); });
+    connect(m_runner, &AttentionJobRunner::cancelled, this, [this] {
+        showMessage(tr("Computation cancelled; the last result stays on screen."), false);
+    });
     connect(m_runner, &AttentionJobRunner::busyChanged, this, &MainWindow::onBusyChanged);
 
     connect(m_sentence, &SentencePanel::requestChanged, this, &MainWindow::recompute);
-    connect(m_sentence, &SentencePanel::modelChanged, this, [this] { m_focusedExampleText.clear(); });
+    connect(m_sentence, &SentencePanel::modelChanged, this,
+            [this] { m_focusedExampleText.clear(); });
     connect(m_random, &RandomPanel::requestChanged, this, &MainWindow::recompute);
     connect(m_import, &ImportPanel::requestChanged, this, &MainWindow::recompute);
     connect(m_modes, &QTabWidget::currentChanged, this, &MainWindow::recompute);
@@ -176,7 +182,8 @@ void MainWindow::buildActions() {
         setMode(ImportMode);
         m_import->chooseFiles();
     });
-    m_exportHead = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Export &Head Image…"), this);
+    m_exportHead = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
+                               tr("Export &Head Image…"), this);
     m_exportHead->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportHead->setToolTip(tr("Export the selected head as PNG, SVG or PDF"));
     connect(m_exportHead, &QAction::triggered, this, &MainWindow::exportHeadImageInteractive);
@@ -187,12 +194,16 @@ void MainWindow::buildActions() {
     m_exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E));
     connect(m_exportAll, &QAction::triggered, this, &MainWindow::exportAllHeadsInteractive);
     m_exportNpy = new QAction(tr("Export Weights as .&npy…"), this);
-    connect(m_exportNpy, &QAction::triggered, this, [this] { exportDataInteractive(QStringLiteral("npy")); });
+    connect(m_exportNpy, &QAction::triggered, this,
+            [this] { exportDataInteractive(QStringLiteral("npy")); });
     m_exportCsv = new QAction(tr("Export Head as .&csv…"), this);
-    connect(m_exportCsv, &QAction::triggered, this, [this] { exportDataInteractive(QStringLiteral("csv")); });
+    connect(m_exportCsv, &QAction::triggered, this,
+            [this] { exportDataInteractive(QStringLiteral("csv")); });
     m_exportJson = new QAction(tr("Export Weights and Tokens as .&json…"), this);
-    connect(m_exportJson, &QAction::triggered, this, [this] { exportDataInteractive(QStringLiteral("json")); });
-    m_cancelAction = new QAction(style()->standardIcon(QStyle::SP_BrowserStop), tr("&Stop Computation"), this);
+    connect(m_exportJson, &QAction::triggered, this,
+            [this] { exportDataInteractive(QStringLiteral("json")); });
+    m_cancelAction =
+        new QAction(style()->standardIcon(QStyle::SP_BrowserStop), tr("&Stop Computation"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setEnabled(false);
     connect(m_cancelAction, &QAction::triggered, this, [this] { m_runner->cancel(); });
@@ -244,7 +255,8 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
-    const QString currentTheme = QSettings().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
+    const QString currentTheme =
+        QSettings().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
     for (const auto& [key, label] : {std::pair{QStringLiteral("system"), tr("System")},
                                      std::pair{QStringLiteral("light"), tr("Light")},
                                      std::pair{QStringLiteral("dark"), tr("Dark")}}) {
@@ -258,9 +270,10 @@ void MainWindow::buildMenus() {
     auto* languages = new QActionGroup(this);
     const QString currentLanguage =
         QSettings().value(QStringLiteral("ui/language"), QStringLiteral("system")).toString();
-    for (const auto& [key, label] : {std::pair{QStringLiteral("system"), tr("System language")},
-                                     std::pair{QStringLiteral("en"), QStringLiteral("English")},
-                                     std::pair{QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+    for (const auto& [key, label] :
+         {std::pair{QStringLiteral("system"), tr("System language")},
+          std::pair{QStringLiteral("en"), QStringLiteral("English")},
+          std::pair{QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
         QAction* action = language->addAction(label);
         action->setCheckable(true);
         action->setChecked(key == currentLanguage);
@@ -274,7 +287,8 @@ void MainWindow::buildMenus() {
     auto* threadGroup = new QActionGroup(this);
     const int cores = hardwareThreads();
     for (int count = 0; count <= cores; ++count) {
-        QAction* action = threads->addAction(count == 0 ? tr("All cores (%1)").arg(cores) : QString::number(count));
+        QAction* action = threads->addAction(count == 0 ? tr("All cores (%1)").arg(cores)
+                                                        : QString::number(count));
         action->setCheckable(true);
         action->setChecked(count == 0);
         action->setData(count);
@@ -321,7 +335,8 @@ void MainWindow::buildToolBars() {
     m_rangeBox->addItem(tr("Range per head"));
     m_hideSpecialBox = new QCheckBox(tr("Hide special tokens"), this);
     m_hideSpecialBox->setObjectName(QStringLiteral("hideSpecialBox"));
-    m_hideSpecialBox->setToolTip(tr("Drop [CLS], [SEP] and the like from rows and columns and renormalise each row"));
+    m_hideSpecialBox->setToolTip(
+        tr("Drop [CLS], [SEP] and the like from rows and columns and renormalise each row"));
     figure->addWidget(new QLabel(tr(" Colours "), this));
     figure->addWidget(m_colorMapBox);
     figure->addWidget(m_scaleBox);
@@ -359,7 +374,8 @@ void MainWindow::buildStatusBar() {
         if (elapsed >= 300) {
             m_progress->show();
             m_cancelButton->show();
-            statusBar()->showMessage(tr("Computing… %1 s").arg(double(elapsed) / 1000.0, 0, 'f', 1));
+            statusBar()->showMessage(
+                tr("Computing… %1 s").arg(double(elapsed) / 1000.0, 0, 'f', 1));
         }
     });
     statusBar()->addPermanentWidget(m_progress);
@@ -389,10 +405,11 @@ void MainWindow::showMessage(const QString& text, bool error) {
         return;
     }
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; "
-                                                    "border: 1px solid #e0a0a0; border-radius: 3px; }")
-                                   : QStringLiteral("QLabel { background: #fff6d5; color: #6b5200; padding: 6px; "
-                                                    "border: 1px solid #e0cc80; border-radius: 3px; }"));
+    m_message->setStyleSheet(
+        error ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; "
+                               "border: 1px solid #e0a0a0; border-radius: 3px; }")
+              : QStringLiteral("QLabel { background: #fff6d5; color: #6b5200; padding: 6px; "
+                               "border: 1px solid #e0cc80; border-radius: 3px; }"));
     m_message->show();
 }
 
@@ -471,8 +488,8 @@ void MainWindow::focusExampleLink() {
     // the tokens of the pronoun and the antecedent, by the coreference measure's own rule
     const std::vector<std::int64_t> pronounTokens =
         tokensInSpan(set->offsets, set->special, {example->pronounStart, example->pronounEnd});
-    const std::vector<std::int64_t> antecedent =
-        tokensInSpan(set->offsets, set->special, {example->antecedentStart, example->antecedentEnd});
+    const std::vector<std::int64_t> antecedent = tokensInSpan(
+        set->offsets, set->special, {example->antecedentStart, example->antecedentEnd});
     if (pronounTokens.empty() || antecedent.empty()) {
         return;
     }
@@ -488,7 +505,8 @@ void MainWindow::focusExampleLink() {
     // pin the antecedent token that this head attends to most
     std::int64_t key = antecedent.front();
     for (const std::int64_t token : antecedent) {
-        if (set->weight(layer, head, pronoun, int(token)) > set->weight(layer, head, pronoun, int(key))) {
+        if (set->weight(layer, head, pronoun, int(token)) >
+            set->weight(layer, head, pronoun, int(key))) {
             key = token;
         }
     }
@@ -546,8 +564,8 @@ void MainWindow::exportGridImage(const QString& path, const ImageSize& size, Ove
     exportImage(*m_heads->gridPlot(), path, size, overwrite);
 }
 
-QStringList MainWindow::exportAllHeadImages(const QString& folder, ImageFormat format, const ImageSize& size,
-                                            Overwrite overwrite) {
+QStringList MainWindow::exportAllHeadImages(const QString& folder, ImageFormat format,
+                                            const ImageSize& size, Overwrite overwrite) {
     if (!m_heads->attention()) {
         throw Error("nothing to export yet");
     }
@@ -576,30 +594,33 @@ void MainWindow::exportData(const QString& path, Overwrite overwrite) {
     } else if (suffix == QLatin1String("json")) {
         exportJson(*set, path, overwrite);
     } else {
-        throw Error(QStringLiteral("%1: unknown data format; use .npy, .csv or .json").arg(path).toStdString());
+        throw Error(QStringLiteral("%1: unknown data format; use .npy, .csv or .json")
+                        .arg(path)
+                        .toStdString());
     }
 }
 
 void MainWindow::exportHeadImageInteractive() {
-    exportPlotImageInteractive(m_heads->headPlot(), tr("Export head image"),
-                               headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("png")),
-                               QSize(900, 800));
+    exportPlotImageInteractive(
+        m_heads->headPlot(), tr("Export head image"),
+        headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("png")), QSize(900, 800));
 }
 
 void MainWindow::exportGridImageInteractive() {
-    exportPlotImageInteractive(m_heads->gridPlot(), tr("Export grid image"),
-                               QStringLiteral("layer%1_heads.png").arg(m_heads->layer(), 2, 10, QLatin1Char('0')),
-                               QSize(1400, 1000));
+    exportPlotImageInteractive(
+        m_heads->gridPlot(), tr("Export grid image"),
+        QStringLiteral("layer%1_heads.png").arg(m_heads->layer(), 2, 10, QLatin1Char('0')),
+        QSize(1400, 1000));
 }
 
-void MainWindow::exportPlotImageInteractive(AttentionPlot* plot, const QString& title, const QString& suggestedName,
-                                            QSize defaultSize) {
+void MainWindow::exportPlotImageInteractive(AttentionPlot* plot, const QString& title,
+                                            const QString& suggestedName, QSize defaultSize) {
     if (!m_heads->attention()) {
         return;
     }
     QString filter;
-    QString path = QFileDialog::getSaveFileName(this, title, QDir(lastFolder()).filePath(suggestedName), imageFilter(),
-                                                &filter);
+    QString path = QFileDialog::getSaveFileName(
+        this, title, QDir(lastFolder()).filePath(suggestedName), imageFilter(), &filter);
     if (path.isEmpty()) {
         return;
     }
@@ -623,19 +644,22 @@ void MainWindow::exportAllHeadsInteractive() {
     if (!set) {
         return;
     }
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every head into a folder"), lastFolder());
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Export every head into a folder"), lastFolder());
     if (folder.isEmpty()) {
         return;
     }
     bool ok = false;
     const QStringList formats{QStringLiteral("PNG"), QStringLiteral("SVG"), QStringLiteral("PDF")};
-    const QString chosen = QInputDialog::getItem(this, tr("Image format"),
-                                                 tr("%1 images, one per head:").arg(set->layers() * set->heads()),
-                                                 formats, 0, false, &ok);
+    const QString chosen = QInputDialog::getItem(
+        this, tr("Image format"), tr("%1 images, one per head:").arg(set->layers() * set->heads()),
+        formats, 0, false, &ok);
     if (!ok) {
         return;
     }
-    const ImageFormat format = chosen == formats[1] ? ImageFormat::Svg : chosen == formats[2] ? ImageFormat::Pdf : ImageFormat::Png;
+    const ImageFormat format = chosen == formats[1]   ? ImageFormat::Svg
+                               : chosen == formats[2] ? ImageFormat::Pdf
+                                                      : ImageFormat::Png;
     ImageSizeDialog dialog(format, QSize(900, 800), this);
     if (dialog.exec() != QDialog::Accepted) {
         return;
@@ -648,13 +672,16 @@ void MainWindow::exportAllHeadsInteractive() {
         } catch (const Error& error) {
             // never overwrite silently: ask once for the whole folder
             if (QMessageBox::question(this, tr("Replace files?"),
-                                      tr("%1\n\nReplace the existing files?").arg(QString::fromStdString(error.what())))
-                != QMessageBox::Yes) {
+                                      tr("%1\n\nReplace the existing files?")
+                                          .arg(QString::fromStdString(error.what()))) !=
+                QMessageBox::Yes) {
                 return;
             }
             written = exportAllHeadImages(folder, format, dialog.imageSize(), Overwrite::Replace);
         }
-        statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, int(written.size())).arg(QDir::toNativeSeparators(folder)), 5000);
+        statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, int(written.size()))
+                                     .arg(QDir::toNativeSeparators(folder)),
+                                 5000);
     } catch (const Error& error) {
         QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(error.what()));
     }
@@ -664,14 +691,16 @@ void MainWindow::exportDataInteractive(const QString& suffix) {
     if (!m_heads->attention()) {
         return;
     }
-    const QString name = suffix == QLatin1String("csv")
-                             ? headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("csv"))
-                             : QStringLiteral("attentions.") + suffix;
-    const QString filter = suffix == QLatin1String("npy")    ? tr("NumPy array (*.npy)")
+    const QString name =
+        suffix == QLatin1String("csv")
+            ? headFileName(m_heads->layer(), m_heads->head(), QStringLiteral("csv"))
+            : QStringLiteral("attentions.") + suffix;
+    const QString filter = suffix == QLatin1String("npy")   ? tr("NumPy array (*.npy)")
                            : suffix == QLatin1String("csv") ? tr("CSV table (*.csv)")
                                                             : tr("JSON (*.json)");
     QString selected;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QDir(lastFolder()).filePath(name), filter, &selected);
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export data"), QDir(lastFolder()).filePath(name), filter, &selected);
     if (path.isEmpty()) {
         return;
     }
@@ -692,8 +721,10 @@ void MainWindow::showPlotMenu(AttentionPlot* plot, const QPoint& position) {
     }
     QMenu menu(this);
     if (hit.valid) {
-        QAction* pin = menu.addAction(tr("Pin %1").arg(HeadsView::describeCell(*plot->attention(), hit)));
-        connect(pin, &QAction::triggered, this, [this, hit] { m_heads->setPin(hit.query, hit.key); });
+        QAction* pin =
+            menu.addAction(tr("Pin %1").arg(HeadsView::describeCell(*plot->attention(), hit)));
+        connect(pin, &QAction::triggered, this,
+                [this, hit] { m_heads->setPin(hit.query, hit.key); });
         menu.addSeparator();
     }
     menu.addAction(m_exportHead);
@@ -707,19 +738,26 @@ void MainWindow::showPlotMenu(AttentionPlot* plot, const QPoint& position) {
 }
 
 void MainWindow::showAbout() {
-    const QString model = m_outcome.modelDescription.isEmpty()
-                              ? tr("none (random tensors or imported attention)")
-                              : QStringLiteral("%1 (%2)").arg(m_outcome.set ? m_outcome.set->source : QString(),
-                                                              m_outcome.modelDescription);
+    const QString model =
+        m_outcome.modelDescription.isEmpty()
+            ? tr("none (random tensors or imported attention)")
+            : QStringLiteral("%1 (%2)").arg(m_outcome.set ? m_outcome.set->source : QString(),
+                                            m_outcome.modelDescription);
     QMessageBox::about(
         this, tr("About attnscope"),
         tr("<h3>attnscope %1</h3><p>See how transformer attention works: one heat map per head, "
            "computed natively on a multithreaded CPU engine.</p>"
            "<p>Qt %2 (built with %3)<br>Eigen %4<br>oneTBB %5<br>QCustomPlot %6</p>"
            "<p>Loaded model: %7</p>")
-            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR))
-            .arg(QStringLiteral("%1.%2.%3").arg(EIGEN_WORLD_VERSION).arg(EIGEN_MAJOR_VERSION).arg(EIGEN_MINOR_VERSION))
-            .arg(QStringLiteral("%1 (runtime %2)").arg(QStringLiteral(TBB_VERSION_STRING), QString::fromLatin1(TBB_runtime_version())))
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                 QStringLiteral(QT_VERSION_STR))
+            .arg(QStringLiteral("%1.%2.%3")
+                     .arg(EIGEN_WORLD_VERSION)
+                     .arg(EIGEN_MAJOR_VERSION)
+                     .arg(EIGEN_MINOR_VERSION))
+            .arg(QStringLiteral("%1 (runtime %2)")
+                     .arg(QStringLiteral(TBB_VERSION_STRING),
+                          QString::fromLatin1(TBB_runtime_version())))
             .arg(QStringLiteral(QCUSTOMPLOT_VERSION_STR), model.toHtmlEscaped()));
 }
 
@@ -730,8 +768,10 @@ void MainWindow::setTheme(const QString& theme) {
 
 void MainWindow::setLanguage(const QString& language) {
     QSettings().setValue(QStringLiteral("ui/language"), language);
-    if (QMessageBox::question(this, tr("Language"), tr("The language changes when attnscope starts again. Restart now?"))
-        == QMessageBox::Yes) {
+    if (QMessageBox::question(
+            this, tr("Language"),
+            tr("The language changes when attnscope starts again. Restart now?")) ==
+        QMessageBox::Yes) {
         saveSettings();
         QProcess::startDetached(QApplication::applicationFilePath(), {});
         close();
@@ -755,10 +795,12 @@ void MainWindow::restoreSettings() {
     } else if (!m_sentence->examples().examples.isEmpty()) {
         // the first example in the interface's language (the built-in model has English and
         // Chinese ones, pronoun examples first)
-        const QString language = QLocale().language() == QLocale::Chinese ? QStringLiteral("zh") : QStringLiteral("en");
+        const QString language =
+            QLocale().language() == QLocale::Chinese ? QStringLiteral("zh") : QStringLiteral("en");
         const auto& examples = m_sentence->examples().examples;
-        const auto match = std::find_if(examples.begin(), examples.end(),
-                                        [&](const ModelExample& example) { return example.language == language; });
+        const auto match =
+            std::find_if(examples.begin(), examples.end(),
+                         [&](const ModelExample& example) { return example.language == language; });
         m_sentence->setText(match != examples.end() ? match->text : examples.first().text);
     }
     RandomRequest random;
@@ -766,24 +808,33 @@ void MainWindow::restoreSettings() {
     random.spec.embed = settings.value(QStringLiteral("random/embed"), 64).toInt();
     random.spec.heads = settings.value(QStringLiteral("random/heads"), 4).toInt();
     random.spec.seed = settings.value(QStringLiteral("random/seed"), 0).toULongLong();
-    random.spec.distribution = settings.value(QStringLiteral("random/distribution")).toString() == QLatin1String("uniform")
-                                   ? Distribution::Uniform
-                                   : Distribution::Normal;
+    random.spec.distribution =
+        settings.value(QStringLiteral("random/distribution")).toString() == QLatin1String("uniform")
+            ? Distribution::Uniform
+            : Distribution::Normal;
     random.causal = settings.value(QStringLiteral("random/causal"), false).toBool();
     random.temperature = settings.value(QStringLiteral("random/temperature"), 1.0).toDouble();
     m_random->setRequest(random);
     m_import->setPaths(settings.value(QStringLiteral("import/attention")).toString(),
                        settings.value(QStringLiteral("import/tokens")).toString());
     FigureOptions options;
-    parseColorMap(settings.value(QStringLiteral("figure/colorMap"), colorMapKey(ColorMap::Viridis)).toString(), &options.colorMap);
-    options.scale = settings.value(QStringLiteral("figure/log"), false).toBool() ? ValueScale::Log : ValueScale::Linear;
-    options.range = settings.value(QStringLiteral("figure/perHead"), false).toBool() ? RangeMode::PerHead : RangeMode::Shared;
+    parseColorMap(settings.value(QStringLiteral("figure/colorMap"), colorMapKey(ColorMap::Viridis))
+                      .toString(),
+                  &options.colorMap);
+    options.scale = settings.value(QStringLiteral("figure/log"), false).toBool()
+                        ? ValueScale::Log
+                        : ValueScale::Linear;
+    options.range = settings.value(QStringLiteral("figure/perHead"), false).toBool()
+                        ? RangeMode::PerHead
+                        : RangeMode::Shared;
     options.hideSpecial = settings.value(QStringLiteral("figure/hideSpecial"), false).toBool();
     setFigureOptions(options);
     const int savedMode = settings.value(QStringLiteral("input/mode"), int(SentenceMode)).toInt();
     setMode(Mode(std::clamp(savedMode, 0, 2)));
     if (m_builtinFolder.isEmpty()) {
-        showMessage(tr("The built-in model was not found; open a model folder or use random tensors."), true);
+        showMessage(
+            tr("The built-in model was not found; open a model folder or use random tensors."),
+            true);
     }
     m_restoring = false;
 }
@@ -800,7 +851,8 @@ void MainWindow::saveSettings() const {
         settings.setValue(QStringLiteral("random/embed"), qint64(random->spec.embed));
         settings.setValue(QStringLiteral("random/heads"), qint64(random->spec.heads));
         settings.setValue(QStringLiteral("random/seed"), quint64(random->spec.seed));
-        settings.setValue(QStringLiteral("random/distribution"), QString::fromStdString(distributionName(random->spec.distribution)));
+        settings.setValue(QStringLiteral("random/distribution"),
+                          QString::fromStdString(distributionName(random->spec.distribution)));
         settings.setValue(QStringLiteral("random/causal"), random->causal);
         settings.setValue(QStringLiteral("random/temperature"), random->temperature);
     }

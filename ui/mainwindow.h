@@ -5,7 +5,6 @@
 #include "ui/session/attentionrequest.h"
 
 #include <QMainWindow>
-
 #include <cstdint>
 #include <memory>
 
@@ -62,8 +61,8 @@ public:
     /** What the File menu's actions do after their dialogs; throw Error. */
     void exportHeadImage(const QString& path, const ImageSize& size, Overwrite overwrite);
     void exportGridImage(const QString& path, const ImageSize& size, Overwrite overwrite);
-    QStringList exportAllHeadImages(const QString& folder, ImageFormat format, const ImageSize& size,
-                                    Overwrite overwrite);
+    QStringList exportAllHeadImages(const QString& folder, ImageFormat format,
+                                    const ImageSize& size, Overwrite overwrite);
     /** .npy (every layer), .csv (the selected head) or .json (everything), by suffix. */
     void exportData(const QString& path, Overwrite overwrite);
 
@@ -98,8 +97,8 @@ private:
     void exportHeadImageInteractive();
     void exportGridImageInteractive();
     void exportAllHeadsInteractive();
-    void exportPlotImageInteractive(class AttentionPlot* plot, const QString& title, const QString& suggestedName,
-                                    QSize defaultSize);
+    void exportPlotImageInteractive(class AttentionPlot* plot, const QString& title,
+                                    const QString& suggestedName, QSize defaultSize);
     void exportDataInteractive(const QString& suffix);
     void showPlotMenu(class AttentionPlot* plot, const QPoint& position);
     void showAbout();

@@ -2,7 +2,6 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/common.h"
-#include "core/formats/atomicwrite.h"
 #include "core/attention/multiheadattention.h"
 #include "core/attention/randomtensors.h"
 #include "core/attention/scaleddotproduct.h"
@@ -10,6 +9,7 @@
 #include "core/attention/validation.h"
 #include "core/base/error.h"
 #include "core/base/tensor.h"
+#include "core/formats/atomicwrite.h"
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
 
@@ -263,8 +263,7 @@ constexpr std::array<Command, 8> kCommands{{
     {"attention", "Every layer's and head's attention of a model on a text.", &runAttention},
     {"coref-eval", "Score every head on pronoun -> antecedent links (Clark et al. 2019).",
      &runCorefEval},
-    {"render", "Draw attention heat maps into a PNG, SVG or PDF (no display needed).",
-     &runRender},
+    {"render", "Draw attention heat maps into a PNG, SVG or PDF (no display needed).", &runRender},
 }};
 
 } // namespace

@@ -9,7 +9,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-
 #include <filesystem>
 #include <iostream>
 

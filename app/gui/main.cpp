@@ -17,14 +17,17 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See how transformer attention works: one heat map per head."));
+    parser.setApplicationDescription(
+        QStringLiteral("See how transformer attention works: one heat map per head."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption fresh(QStringLiteral("fresh"),
-                                   QStringLiteral("Start from the defaults instead of the last session's settings."));
-    const QCommandLineOption language(QStringLiteral("language"),
-                                      QStringLiteral("Interface language for this run: en, zh_CN or system."),
-                                      QStringLiteral("code"));
+    const QCommandLineOption fresh(
+        QStringLiteral("fresh"),
+        QStringLiteral("Start from the defaults instead of the last session's settings."));
+    const QCommandLineOption language(
+        QStringLiteral("language"),
+        QStringLiteral("Interface language for this run: en, zh_CN or system."),
+        QStringLiteral("code"));
     parser.addOption(fresh);
     parser.addOption(language);
     parser.process(app);
@@ -34,9 +37,12 @@ int main(int argc, char* argv[]) {
 
     QSettings settings;
     attnscope::installTranslations(
-        app, parser.isSet(language) ? parser.value(language)
-                                    : settings.value(QStringLiteral("ui/language"), QStringLiteral("system")).toString());
-    attnscope::applyTheme(settings.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString());
+        app,
+        parser.isSet(language)
+            ? parser.value(language)
+            : settings.value(QStringLiteral("ui/language"), QStringLiteral("system")).toString());
+    attnscope::applyTheme(
+        settings.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString());
 
     QString builtin;
     try {

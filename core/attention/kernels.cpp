@@ -6,11 +6,10 @@
 #include "core/base/error.h"
 
 #include <Eigen/Core>
-#include <tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tbb/enumerable_thread_specific.h>
 
 namespace attnscope::detail {
 
@@ -40,10 +39,10 @@ constexpr std::int64_t kLanes = packet::packet_traits<float>::size;
 /**
  * exp(x - maximum) for every element of the row, in place, with hidden keys (-inf) set to exactly
  * zero; returns the sum. Written with Eigen's packet primitives from the first element on, whatever
- * the row's alignment: Eigen's own array expressions peel a few leading elements to reach an aligned
- * address and compute those with the scalar exp, so their results would depend on where the row
- * happens to sit in memory. Here every element goes through the same vectorised exp and the sum is
- * accumulated in one fixed order, so the output depends only on the values.
+ * the row's alignment: Eigen's own array expressions peel a few leading elements to reach an
+ * aligned address and compute those with the scalar exp, so their results would depend on where the
+ * row happens to sit in memory. Here every element goes through the same vectorised exp and the sum
+ * is accumulated in one fixed order, so the output depends only on the values.
  */
 float expAndSum(float* row, std::int64_t count, float maximum) {
     const Packet shift = packet::pset1<Packet>(maximum);
@@ -52,8 +51,8 @@ float expAndSum(float* row, std::int64_t count, float maximum) {
     Packet sum = zero;
     auto step = [&](Packet x) {
         // Eigen's exp clamps its argument, so exp(-inf) would be ~1e-39 rather than 0.
-        const Packet e = packet::pselect(packet::pcmp_eq(x, hidden), zero,
-                                         packet::pexp(packet::psub(x, shift)));
+        const Packet e =
+            packet::pselect(packet::pcmp_eq(x, hidden), zero, packet::pexp(packet::psub(x, shift)));
         sum = packet::padd(sum, e);
         return e;
     };
@@ -173,8 +172,7 @@ void attendBlock(const AttentionProblem& p, std::int64_t b, std::int64_t h, std:
     const std::int64_t T = p.keySeq;
     // Under a plain causal mask no query of this block sees keys past its last row: skip them in
     // both products (half the work of a causal sequence).
-    const std::int64_t visibleKeys =
-        (p.causal && p.maskedKeys == T) ? std::min(T, s0 + rows) : T;
+    const std::int64_t visibleKeys = (p.causal && p.maskedKeys == T) ? std::min(T, s0 + rows) : T;
 
     multiplyPacked(p.query.head(b, h) + s0 * p.query.rowStride, p.query.rowStride, rows, head.keys,
                    0, visibleKeys, nullptr, scores, T, edgeRows);

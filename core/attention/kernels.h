@@ -16,7 +16,8 @@
 
 namespace attnscope::detail {
 
-/** Where head (b, h) of a tensor starts: base + b*batchStride + h*headStride; rows rowStride apart. */
+/** Where head (b, h) of a tensor starts: base + b*batchStride + h*headStride; rows rowStride apart.
+ */
 struct HeadLayout {
     const float* base = nullptr;
     std::int64_t batchStride = 0;
@@ -56,7 +57,7 @@ struct AttentionProblem {
     const std::uint8_t* keyPadding = nullptr; ///< [B, maskedKeys]
     const std::uint8_t* hidden = nullptr;     ///< [S, maskedKeys] or [B, H, S, maskedKeys]
     bool hiddenPerHead = false;
-    const float* additive = nullptr;          ///< [S, maskedKeys] or [B, H, S, maskedKeys]
+    const float* additive = nullptr; ///< [S, maskedKeys] or [B, H, S, maskedKeys]
     bool additivePerHead = false;
 };
 

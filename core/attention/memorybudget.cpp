@@ -2,10 +2,9 @@
 
 #include "core/base/error.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <limits>
+#include <unistd.h>
 
 namespace attnscope {
 

@@ -14,7 +14,9 @@ namespace attnscope {
 
 namespace {
 
-std::uint64_t asBytes(std::int64_t v) { return static_cast<std::uint64_t>(v < 0 ? 0 : v); }
+std::uint64_t asBytes(std::int64_t v) {
+    return static_cast<std::uint64_t>(v < 0 ? 0 : v);
+}
 
 /** Product of sizes as a float count, saturating instead of overflowing. */
 std::uint64_t floats(std::initializer_list<std::int64_t> sizes) {
@@ -72,11 +74,11 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionWeights weights)
                         "v_proj_weight");
         requireShape(w.qProjWeight.shape(), {E, E}, "q_proj_weight");
         if (w.kProjWeight.rank() != 2 || w.kProjWeight.dim(0) != E)
-            throw Error("k_proj_weight must have shape [" + std::to_string(E) +
-                        ", kdim] but has " + shapeToString(w.kProjWeight.shape()));
+            throw Error("k_proj_weight must have shape [" + std::to_string(E) + ", kdim] but has " +
+                        shapeToString(w.kProjWeight.shape()));
         if (w.vProjWeight.rank() != 2 || w.vProjWeight.dim(0) != E)
-            throw Error("v_proj_weight must have shape [" + std::to_string(E) +
-                        ", vdim] but has " + shapeToString(w.vProjWeight.shape()));
+            throw Error("v_proj_weight must have shape [" + std::to_string(E) + ", vdim] but has " +
+                        shapeToString(w.vProjWeight.shape()));
         m_keyDim = w.kProjWeight.dim(1);
         m_valueDim = w.vProjWeight.dim(1);
     }
@@ -91,12 +93,15 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionWeights weights)
         requireShape(w.biasV.shape(), {1, 1, E}, "bias_v");
     }
 
-    const std::pair<const Tensor*, const char*> named[] = {
-        {&w.inProjWeight, "in_proj_weight"}, {&w.qProjWeight, "q_proj_weight"},
-        {&w.kProjWeight, "k_proj_weight"},   {&w.vProjWeight, "v_proj_weight"},
-        {&w.inProjBias, "in_proj_bias"},     {&w.outProjWeight, "out_proj.weight"},
-        {&w.outProjBias, "out_proj.bias"},   {&w.biasK, "bias_k"},
-        {&w.biasV, "bias_v"}};
+    const std::pair<const Tensor*, const char*> named[] = {{&w.inProjWeight, "in_proj_weight"},
+                                                           {&w.qProjWeight, "q_proj_weight"},
+                                                           {&w.kProjWeight, "k_proj_weight"},
+                                                           {&w.vProjWeight, "v_proj_weight"},
+                                                           {&w.inProjBias, "in_proj_bias"},
+                                                           {&w.outProjWeight, "out_proj.weight"},
+                                                           {&w.outProjBias, "out_proj.bias"},
+                                                           {&w.biasK, "bias_k"},
+                                                           {&w.biasV, "bias_v"}};
     for (const auto& [tensor, name] : named)
         requireFinite(*tensor, name);
 
@@ -121,12 +126,15 @@ MultiHeadAttention MultiHeadAttention::fromStateDict(const safetensors::File& fi
     MultiHeadAttentionWeights w;
     w.numHeads = numHeads;
     w.addZeroAttention = addZeroAttention;
-    const std::pair<const char*, Tensor*> slots[] = {
-        {"in_proj_weight", &w.inProjWeight}, {"q_proj_weight", &w.qProjWeight},
-        {"k_proj_weight", &w.kProjWeight},   {"v_proj_weight", &w.vProjWeight},
-        {"in_proj_bias", &w.inProjBias},     {"out_proj.weight", &w.outProjWeight},
-        {"out_proj.bias", &w.outProjBias},   {"bias_k", &w.biasK},
-        {"bias_v", &w.biasV}};
+    const std::pair<const char*, Tensor*> slots[] = {{"in_proj_weight", &w.inProjWeight},
+                                                     {"q_proj_weight", &w.qProjWeight},
+                                                     {"k_proj_weight", &w.kProjWeight},
+                                                     {"v_proj_weight", &w.vProjWeight},
+                                                     {"in_proj_bias", &w.inProjBias},
+                                                     {"out_proj.weight", &w.outProjWeight},
+                                                     {"out_proj.bias", &w.outProjBias},
+                                                     {"bias_k", &w.biasK},
+                                                     {"bias_v", &w.biasV}};
     std::set<std::string> known;
     for (const auto& [name, slot] : slots) {
         const std::string full = keyPrefix + name;
@@ -159,12 +167,12 @@ std::uint64_t MultiHeadAttention::estimateForwardBytes(std::int64_t batch, std::
     const std::int64_t extra =
         (m_weights.biasK.empty() ? 0 : 1) + (m_weights.addZeroAttention ? 1 : 0);
     const std::int64_t keys = keySeq + extra;
-    std::uint64_t n = floats({batch, seq, E});                                // query input
-    n = saturatingAdd(n, floats({batch, keySeq, m_keyDim + m_valueDim}));    // key/value inputs
-    n = saturatingAdd(n, floats({batch, seq, E}));                           // projected q
-    n = saturatingAdd(n, floats({batch, keys, 2 * E}));                      // projected k, v
-    n = saturatingAdd(n, floats({batch, seq, E}));                           // heads concatenated
-    n = saturatingAdd(n, floats({batch, seq, E}));                           // output
+    std::uint64_t n = floats({batch, seq, E});                            // query input
+    n = saturatingAdd(n, floats({batch, keySeq, m_keyDim + m_valueDim})); // key/value inputs
+    n = saturatingAdd(n, floats({batch, seq, E}));                        // projected q
+    n = saturatingAdd(n, floats({batch, keys, 2 * E}));                   // projected k, v
+    n = saturatingAdd(n, floats({batch, seq, E}));                        // heads concatenated
+    n = saturatingAdd(n, floats({batch, seq, E}));                        // output
     if (needWeights)
         n = saturatingAdd(n, floats({batch, m_weights.numHeads, seq, keys}));
     const std::uint64_t bytes = saturatingMul(n, sizeof(float));
@@ -181,8 +189,9 @@ double MultiHeadAttention::forwardFlops(std::int64_t batch, std::int64_t seq,
     const double keys = static_cast<double>(keySeq + (m_weights.biasK.empty() ? 0 : 1) +
                                             (m_weights.addZeroAttention ? 1 : 0));
     const double T = static_cast<double>(keySeq);
-    const double projections = 2.0 * B * (S * E * E + T * static_cast<double>(m_keyDim) * E +
-                                          T * static_cast<double>(m_valueDim) * E + S * E * E);
+    const double projections = 2.0 * B *
+                               (S * E * E + T * static_cast<double>(m_keyDim) * E +
+                                T * static_cast<double>(m_valueDim) * E + S * E * E);
     const double attention = 2.0 * 2.0 * B * S * keys * E; // q·kᵀ and p·v over all heads
     return projections + attention;
 }
@@ -202,16 +211,15 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
         throw Error("key and value must be given together (or neither, for self-attention)");
     const bool selfAttention = key == nullptr;
     if (selfAttention && (m_keyDim != E || m_valueDim != E))
-        throw Error("this module has kdim=" + std::to_string(m_keyDim) + ", vdim=" +
-                    std::to_string(m_valueDim) + " != embed_dim " + std::to_string(E) +
+        throw Error("this module has kdim=" + std::to_string(m_keyDim) +
+                    ", vdim=" + std::to_string(m_valueDim) + " != embed_dim " + std::to_string(E) +
                     ": give key and value explicitly");
     const Tensor& keyInput = selfAttention ? query : *key;
     const Tensor& valueInput = selfAttention ? query : *value;
     if (!selfAttention) {
         if (keyInput.rank() != 3 || keyInput.dim(0) != B || keyInput.dim(2) != m_keyDim)
             throw Error("key must have shape [" + std::to_string(B) + ", T, " +
-                        std::to_string(m_keyDim) + "] but has " +
-                        shapeToString(keyInput.shape()));
+                        std::to_string(m_keyDim) + "] but has " + shapeToString(keyInput.shape()));
         requireShape(valueInput.shape(), {B, keyInput.dim(1), m_valueDim}, "value");
     }
     const std::int64_t T = keyInput.dim(1);

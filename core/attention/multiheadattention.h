@@ -19,8 +19,8 @@ struct PackedProjections;
 
 /**
  * The parameters of torch.nn.MultiheadAttention, named and laid out as in its state_dict
- * (weights are [out_features, in_features]). Either the packed `inProjWeight` [3E, E] is set, or the
- * three separate projections (used by PyTorch when kdim or vdim differ from E).
+ * (weights are [out_features, in_features]). Either the packed `inProjWeight` [3E, E] is set, or
+ * the three separate projections (used by PyTorch when kdim or vdim differ from E).
  */
 struct MultiHeadAttentionWeights {
     std::int64_t numHeads = 0;
@@ -42,10 +42,10 @@ std::string allowedHeadCounts(std::int64_t embed);
 
 /** Masks of MultiHeadAttention.forward, in PyTorch's conventions. */
 struct MultiHeadMasks {
-    bool causal = false;                  ///< as AttentionMasks::causal
+    bool causal = false;                    ///< as AttentionMasks::causal
     const MaskTensor* keyPadding = nullptr; ///< [B, T], nonzero = ignore that key
-    const MaskTensor* hidden = nullptr;   ///< boolean attn_mask [S, T] or [B*H, S, T]; nonzero = hide
-    const Tensor* additive = nullptr;     ///< float attn_mask [S, T] or [B*H, S, T], added to scores
+    const MaskTensor* hidden = nullptr; ///< boolean attn_mask [S, T] or [B*H, S, T]; nonzero = hide
+    const Tensor* additive = nullptr;   ///< float attn_mask [S, T] or [B*H, S, T], added to scores
 };
 
 /**
@@ -63,7 +63,8 @@ public:
     /**
      * Builds from a state_dict with PyTorch's key names: in_proj_weight or q_proj_weight /
      * k_proj_weight / v_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias, bias_k, bias_v.
-     * `keyPrefix` is prepended to every name (e.g. "attn."). Unknown keys are errors that list them.
+     * `keyPrefix` is prepended to every name (e.g. "attn."). Unknown keys are errors that list
+     * them.
      */
     static MultiHeadAttention fromStateDict(const safetensors::File& file, std::int64_t numHeads,
                                             bool addZeroAttention = false,
@@ -87,7 +88,8 @@ public:
                                           const AttentionParams& params = {},
                                           const ComputeOptions& options = {}) const;
 
-    /** Bytes forward() holds at its peak for these sizes (inputs, projections, outputs, scratch). */
+    /** Bytes forward() holds at its peak for these sizes (inputs, projections, outputs, scratch).
+     */
     [[nodiscard]] std::uint64_t estimateForwardBytes(std::int64_t batch, std::int64_t seq,
                                                      std::int64_t keySeq, bool needWeights,
                                                      int threads) const;

@@ -120,10 +120,13 @@ void validateSpec(const RandomSpec& spec) {
     requirePositive(spec.heads, "heads");
     if (spec.embed % spec.heads != 0)
         throw Error("heads " + std::to_string(spec.heads) + " does not divide embed " +
-                    std::to_string(spec.embed) + " (allowed: " + allowedHeadCounts(spec.embed) + ")");
+                    std::to_string(spec.embed) + " (allowed: " + allowedHeadCounts(spec.embed) +
+                    ")");
 }
 
-std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+std::uint64_t u64(std::int64_t v) {
+    return static_cast<std::uint64_t>(v);
+}
 
 std::string describeSizes(const RandomSpec& spec) {
     return "random tensors (batch " + std::to_string(spec.batch) + ", seq " +
@@ -135,7 +138,8 @@ std::string describeSizes(const RandomSpec& spec) {
 Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
     validateSpec(spec);
     const std::int64_t E = spec.embed;
-    const std::uint64_t count = saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
+    const std::uint64_t count =
+        saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
     checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
     // One stream per batch item: growing seq keeps every earlier row of every item.
     Tensor input({spec.batch, spec.seq, E});
@@ -150,7 +154,8 @@ Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) 
     return input;
 }
 
-MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
+MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec,
+                                            std::uint64_t memoryBudgetBytes) {
     validateSpec(spec);
     const std::int64_t E = spec.embed;
     std::uint64_t count = saturatingMul(4, saturatingMul(u64(E), u64(E)));

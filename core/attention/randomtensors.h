@@ -16,8 +16,8 @@ namespace attnscope {
  *    xor-shift-multiply finaliser; one 64-bit output per step;
  *  - uniform double in [0, 1): the top 53 bits × 2^-53;
  *  - standard normal: Marsaglia's polar method (u, v uniform in (-1, 1), s = u² + v², rejected
- *    unless 0 < s < 1; z = u·sqrt(-2 ln s / s), and the spare v·sqrt(...) is used next), where ln is
- *    computed by attnscope's own series in plain IEEE double arithmetic (frexp reduction, atanh
+ *    unless 0 < s < 1; z = u·sqrt(-2 ln s / s), and the spare v·sqrt(...) is used next), where ln
+ * is computed by attnscope's own series in plain IEEE double arithmetic (frexp reduction, atanh
  *    series) because libm's log may differ in the last bit between platforms; sqrt is exactly
  *    rounded by IEEE 754. Compiled without FMA contraction.
  * Every tensor of a problem has its own stream, seeded by mixing the user's seed with the tensor's
@@ -26,7 +26,8 @@ namespace attnscope {
  */
 class DeterministicRandom {
 public:
-    explicit DeterministicRandom(std::uint64_t seed) noexcept : m_state(seed) {}
+    explicit DeterministicRandom(std::uint64_t seed) noexcept
+        : m_state(seed) {}
     /** A stream for (seed, name): independent streams for the tensors of one problem. */
     static DeterministicRandom forStream(std::uint64_t seed, const std::string& name) noexcept;
 
@@ -42,7 +43,8 @@ private:
     bool m_hasSpare = false;
 };
 
-/** ln(x) for finite x > 0 in portable IEEE arithmetic (within ~1 ulp of libm); exposed for tests. */
+/** ln(x) for finite x > 0 in portable IEEE arithmetic (within ~1 ulp of libm); exposed for tests.
+ */
 double portableLog(double x) noexcept;
 
 enum class Distribution {
@@ -84,6 +86,7 @@ RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudg
  * the input while the user drags the sequence length or changes the heads.
  */
 Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes = 0);
-MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec, std::uint64_t memoryBudgetBytes = 0);
+MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec,
+                                            std::uint64_t memoryBudgetBytes = 0);
 
 } // namespace attnscope

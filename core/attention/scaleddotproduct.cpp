@@ -23,16 +23,15 @@ bool checkAttentionMaskShape(const MaskT& mask, std::int64_t batch, std::int64_t
         return true;
     if (flatBatchHeads && shape == Shape{batch * heads, seq, keySeq})
         return true;
-    std::string expected = shapeToString({seq, keySeq}) + " or " +
-                           shapeToString({batch, heads, seq, keySeq});
+    std::string expected =
+        shapeToString({seq, keySeq}) + " or " + shapeToString({batch, heads, seq, keySeq});
     if (flatBatchHeads)
         expected += " or " + shapeToString({batch * heads, seq, keySeq});
     throw Error(what + " must have shape " + expected + " but has " + shapeToString(shape));
 }
 
 template bool checkAttentionMaskShape<Tensor>(const Tensor&, std::int64_t, std::int64_t,
-                                              std::int64_t, std::int64_t, const std::string&,
-                                              bool);
+                                              std::int64_t, std::int64_t, const std::string&, bool);
 template bool checkAttentionMaskShape<MaskTensor>(const MaskTensor&, std::int64_t, std::int64_t,
                                                   std::int64_t, std::int64_t, const std::string&,
                                                   bool);
@@ -54,9 +53,11 @@ std::uint64_t estimateScaledDotProductBytes(std::int64_t batch, std::int64_t hea
                                             std::int64_t seq, std::int64_t keySeq,
                                             std::int64_t headDim, std::int64_t valueDim,
                                             bool needWeights, int threads) {
-    auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v < 0 ? 0 : v); };
+    auto u = [](std::int64_t v) {
+        return static_cast<std::uint64_t>(v < 0 ? 0 : v);
+    };
     const std::uint64_t bh = saturatingMul(u(batch), u(heads));
-    std::uint64_t floats = saturatingMul(bh, saturatingMul(u(seq), u(headDim)));        // Q
+    std::uint64_t floats = saturatingMul(bh, saturatingMul(u(seq), u(headDim)));             // Q
     floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(keySeq), u(headDim)))); // K
     floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(keySeq), u(valueDim))));
     floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(seq), u(valueDim)))); // out

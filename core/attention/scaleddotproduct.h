@@ -22,13 +22,15 @@ struct AttentionMasks {
     const MaskTensor* keyPadding = nullptr;
     /** [S, T] or [B, H, S, T]; nonzero hides the key (PyTorch's boolean attn_mask convention). */
     const MaskTensor* hidden = nullptr;
-    /** [S, T] or [B, H, S, T]; added to the scaled scores. -inf hides a key; NaN/+inf are errors. */
+    /** [S, T] or [B, H, S, T]; added to the scaled scores. -inf hides a key; NaN/+inf are errors.
+     */
     const Tensor* additive = nullptr;
 };
 
 /** Scalars of the softmax: weights = softmax(q·k * scale / temperature + additive). */
 struct AttentionParams {
-    /** Defaults to 1/sqrt(head dim), as in "Attention Is All You Need" (Vaswani et al. 2017, eq. 1). */
+    /** Defaults to 1/sqrt(head dim), as in "Attention Is All You Need" (Vaswani et al. 2017, eq.
+     * 1). */
     std::optional<float> scale;
     /** Divides the logits; > 1 flattens the distribution, < 1 sharpens it. Must be > 0. */
     float temperature = 1.0f;
@@ -37,7 +39,8 @@ struct AttentionParams {
 };
 
 struct AttentionResult {
-    Tensor output;  ///< [B, H, S, Dv] for scaledDotProductAttention, [B, S, E] for MultiHeadAttention
+    Tensor
+        output; ///< [B, H, S, Dv] for scaledDotProductAttention, [B, S, E] for MultiHeadAttention
     Tensor weights; ///< [B, H, S, T] when needWeights, else empty
 };
 

@@ -28,9 +28,10 @@ int resolveThreadCount(int requested);
 
 /**
  * Runs body(i) for every i in [0, count) on `threads` oneTBB workers. Each index is one fixed block
- * of work whose result does not depend on which thread runs it, which keeps results bitwise identical
- * whatever the thread count. The token is polled before each block; when it is set the remaining
- * blocks are skipped and Cancelled is thrown. Exceptions from body propagate to the caller.
+ * of work whose result does not depend on which thread runs it, which keeps results bitwise
+ * identical whatever the thread count. The token is polled before each block; when it is set the
+ * remaining blocks are skipped and Cancelled is thrown. Exceptions from body propagate to the
+ * caller.
  */
 void parallelForBlocks(int threads, std::int64_t count, const CancellationToken& cancel,
                        const std::function<void(std::int64_t)>& body);

@@ -6,7 +6,8 @@
 
 namespace attnscope {
 
-/** Throws Error naming `what`, the first offending index and its value if any element is NaN or ±inf. */
+/** Throws Error naming `what`, the first offending index and its value if any element is NaN or
+ * ±inf. */
 void requireFinite(const Tensor& tensor, const std::string& what);
 
 /**

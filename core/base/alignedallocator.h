@@ -24,34 +24,26 @@ void deallocateAligned(void* pointer, std::size_t bytes) noexcept;
  *  - Elements are default-initialised (no zero fill) when a size alone is given, since the engine
  *    overwrites every output element; BasicTensor's constructors still fill explicitly.
  */
-template <typename T>
-struct AlignedAllocator {
+template <typename T> struct AlignedAllocator {
     using value_type = T;
 
     AlignedAllocator() noexcept = default;
-    template <typename U>
-    AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
+    template <typename U> AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
 
     T* allocate(std::size_t n) { return static_cast<T*>(detail::allocateAligned(n * sizeof(T))); }
     void deallocate(T* p, std::size_t n) noexcept { detail::deallocateAligned(p, n * sizeof(T)); }
 
-    template <typename U>
-    void construct(U* p) noexcept {
-        ::new (static_cast<void*>(p)) U;
-    }
-    template <typename U, typename... Args>
-    void construct(U* p, Args&&... args) {
+    template <typename U> void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+    template <typename U, typename... Args> void construct(U* p, Args&&... args) {
         ::new (static_cast<void*>(p)) U(static_cast<Args&&>(args)...);
     }
 
-    template <typename U>
-    bool operator==(const AlignedAllocator<U>&) const noexcept {
+    template <typename U> bool operator==(const AlignedAllocator<U>&) const noexcept {
         return true;
     }
 };
 
 /** A std::vector on aligned storage whose `resize(n)` / `(n)` constructor leaves floats unset. */
-template <typename T>
-using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+template <typename T> using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
 } // namespace attnscope

@@ -12,7 +12,8 @@ namespace attnscope {
  */
 class CancellationToken {
 public:
-    CancellationToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
+    CancellationToken()
+        : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
 
     void cancel() const noexcept { m_flag->store(true, std::memory_order_relaxed); }
     [[nodiscard]] bool isCancelled() const noexcept {

@@ -40,7 +40,8 @@ std::string flatIndexToString(const Shape& shape, std::int64_t flatIndex) {
 }
 
 template <typename T>
-BasicTensor<T>::BasicTensor(Shape shape, T fill) : m_shape(std::move(shape)) {
+BasicTensor<T>::BasicTensor(Shape shape, T fill)
+    : m_shape(std::move(shape)) {
     const std::int64_t count = checkedElementCount(m_shape);
     if (count < 0)
         throw Error("invalid tensor shape " + shapeToString(m_shape));
@@ -49,15 +50,15 @@ BasicTensor<T>::BasicTensor(Shape shape, T fill) : m_shape(std::move(shape)) {
 
 template <typename T>
 BasicTensor<T>::BasicTensor(Shape shape, const std::vector<T>& values)
-    : m_shape(std::move(shape)), m_values(values.begin(), values.end()) {
+    : m_shape(std::move(shape))
+    , m_values(values.begin(), values.end()) {
     const std::int64_t count = checkedElementCount(m_shape);
     if (count < 0 || static_cast<std::size_t>(count) != m_values.size())
         throw Error("tensor shape " + shapeToString(m_shape) + " does not hold " +
                     std::to_string(m_values.size()) + " values");
 }
 
-template <typename T>
-BasicTensor<T> BasicTensor<T>::uninitialized(Shape shape) {
+template <typename T> BasicTensor<T> BasicTensor<T>::uninitialized(Shape shape) {
     const std::int64_t count = checkedElementCount(shape);
     if (count < 0)
         throw Error("invalid tensor shape " + shapeToString(shape));
@@ -67,8 +68,7 @@ BasicTensor<T> BasicTensor<T>::uninitialized(Shape shape) {
     return tensor;
 }
 
-template <typename T>
-std::int64_t BasicTensor<T>::dim(int i) const {
+template <typename T> std::int64_t BasicTensor<T>::dim(int i) const {
     const int r = static_cast<int>(m_shape.size());
     const int k = i < 0 ? r + i : i;
     if (k < 0 || k >= r)
@@ -77,8 +77,7 @@ std::int64_t BasicTensor<T>::dim(int i) const {
     return m_shape[static_cast<std::size_t>(k)];
 }
 
-template <typename T>
-BasicTensor<T> BasicTensor<T>::reshaped(Shape shape) const {
+template <typename T> BasicTensor<T> BasicTensor<T>::reshaped(Shape shape) const {
     if (checkedElementCount(shape) != numel())
         throw Error("cannot reshape a tensor of shape " + shapeToString(m_shape) + " to " +
                     shapeToString(shape));

@@ -30,8 +30,7 @@ std::string flatIndexToString(const Shape& shape, std::int64_t flatIndex);
  * AlignedAllocator). Deliberately small: the engine works on raw spans and Eigen maps over these
  * buffers; this type only carries shape and storage between file formats, the engine and the views.
  */
-template <typename T>
-class BasicTensor {
+template <typename T> class BasicTensor {
 public:
     using value_type = T;
 

@@ -19,7 +19,23 @@ namespace attnscope::safetensors {
  * file that holds them must still open). The 8-bit float formats open but are refused when a
  * tensor of them is converted.
  */
-enum class DType { F32, F16, BF16, F64, BOOL, U8, I8, I16, U16, I32, U32, I64, U64, F8_E4M3, F8_E5M2 };
+enum class DType {
+    F32,
+    F16,
+    BF16,
+    F64,
+    BOOL,
+    U8,
+    I8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+    U64,
+    F8_E4M3,
+    F8_E5M2
+};
 
 /** One entry of the header: dtype, shape and its byte span relative to the data section. */
 struct TensorInfo {

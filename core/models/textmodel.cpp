@@ -4,7 +4,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-
 #include <cstdlib>
 
 namespace attnscope {
@@ -48,8 +47,8 @@ std::string builtinModelFolder(const std::string& applicationDir) {
         if (isModelFolder(candidate))
             return QDir::cleanPath(QFileInfo(candidate).absoluteFilePath()).toStdString();
     }
-    throw Error("the built-in model '" + name.toStdString() +
-                "' was not found; looked in: " + candidates.join(QStringLiteral(", ")).toStdString() +
+    throw Error("the built-in model '" + name.toStdString() + "' was not found; looked in: " +
+                candidates.join(QStringLiteral(", ")).toStdString() +
                 " (set ATTNSCOPE_BUILTIN_MODEL to its folder)");
 }
 
@@ -60,7 +59,8 @@ std::string resolveModelFolder(const std::string& spec, const std::string& appli
 }
 
 TextModel::TextModel(TransformerModel model, Tokenizer tokenizer)
-    : m_model(std::move(model)), m_tokenizer(std::move(tokenizer)) {}
+    : m_model(std::move(model))
+    , m_tokenizer(std::move(tokenizer)) {}
 
 TextModel TextModel::load(const std::string& folder) {
     TransformerModel model = TransformerModel::load(folder);

@@ -16,13 +16,14 @@ inline constexpr const char* kBuiltinModelName = "attnscope-pronouns";
 /**
  * The folder of the built-in model. Looked for, in order: $ATTNSCOPE_BUILTIN_MODEL;
  * `<applicationDir>/../share/attnscope/models/<name>` (an installed attnscope);
- * `<applicationDir>/../resources/models/<name>` and `<applicationDir>/../../resources/models/<name>`
- * (a build tree next to the sources); the source tree attnscope was built from. Throws Error
- * listing the places it looked.
+ * `<applicationDir>/../resources/models/<name>` and
+ * `<applicationDir>/../../resources/models/<name>` (a build tree next to the sources); the source
+ * tree attnscope was built from. Throws Error listing the places it looked.
  */
 std::string builtinModelFolder(const std::string& applicationDir);
 
-/** "builtin" → builtinModelFolder(applicationDir); anything else is a folder path, returned as is. */
+/** "builtin" → builtinModelFolder(applicationDir); anything else is a folder path, returned as is.
+ */
 std::string resolveModelFolder(const std::string& spec, const std::string& applicationDir);
 
 /** What a TextModel computes for one text. */

@@ -1,11 +1,11 @@
 // attnscope-cli's model subcommands (tokenize, attention, coref-eval) driven through QProcess on a
 // tiny BERT fixture given a vocabulary, compared with the library they call.
 
-#include "tests/common/tinybert.h"
 #include "clirunner.h"
 #include "core/analysis/corefeval.h"
 #include "core/formats/npy.h"
 #include "core/models/textmodel.h"
+#include "tests/common/tinybert.h"
 
 #include <QDir>
 #include <QFile>
@@ -49,7 +49,8 @@ void TestCliModels::initTestCase() {
     // The 64-token BERT fixture (tests/data/models) with a vocabulary: 5 special tokens and 59
     // words "w5" ... "w63", so that a text maps to known ids.
     m_model = m_dir.filePath("bert");
-    const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
+    const QString problem =
+        testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 

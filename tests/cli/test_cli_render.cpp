@@ -1,8 +1,8 @@
 // attnscope-cli render driven through QProcess: random problems and a tiny fixture model drawn
 // into PNG, SVG and PDF with no display, and bad input reported as one line with exit status 2.
 
-#include "tests/common/tinybert.h"
 #include "clirunner.h"
+#include "tests/common/tinybert.h"
 
 #include <QDir>
 #include <QFile>
@@ -48,7 +48,8 @@ void TestCliRender::initTestCase() {
     // The BERT fixture of tests/data/models with a vocabulary of "w5" ... "w63", as in
     // test_cli_models.
     m_model = m_dir.filePath("bert");
-    const QString problem = attnscope::testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
+    const QString problem =
+        attnscope::testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), m_model);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 

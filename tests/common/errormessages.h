@@ -14,8 +14,7 @@ namespace attnscope::testing {
 inline const QString kNoError = QStringLiteral("<no error>");
 
 /** The message of the Error that `call` throws, or kNoError. */
-template <typename Call>
-QString errorOf(Call&& call) {
+template <typename Call> QString errorOf(Call&& call) {
     try {
         call();
     } catch (const Error& error) {
@@ -25,7 +24,8 @@ QString errorOf(Call&& call) {
 }
 
 /** Empty when `message` is one line that starts with `prefix` and contains every fragment. */
-inline QString messageProblem(const QString& message, const QString& prefix, const QStringList& fragments) {
+inline QString messageProblem(const QString& message, const QString& prefix,
+                              const QStringList& fragments) {
     if (!message.startsWith(prefix))
         return QStringLiteral("does not start with \"%1\": %2").arg(prefix, message);
     if (message.contains(QLatin1Char('\n')))
@@ -37,7 +37,8 @@ inline QString messageProblem(const QString& message, const QString& prefix, con
 }
 
 /** messageProblem for messages that name a file first: "<path>: ...". */
-inline QString fileMessageProblem(const QString& message, const QString& path, const QStringList& fragments) {
+inline QString fileMessageProblem(const QString& message, const QString& path,
+                                  const QStringList& fragments) {
     return messageProblem(message, path + QStringLiteral(": "), fragments);
 }
 

@@ -16,13 +16,15 @@ namespace attnscope::testing {
  * `folder` (created) and writes vocab.txt: the 5 special tokens, then `words`, then "w<i>" fillers
  * up to id 63. Returns what went wrong, or an empty string.
  */
-inline QString writeTinyBert(const QString& fixture, const QString& folder, const QStringList& words = {}) {
+inline QString writeTinyBert(const QString& fixture, const QString& folder,
+                             const QStringList& words = {}) {
     if (fixture.isEmpty())
         return QStringLiteral("the bert_mlm fixture was not found");
     if (!QDir().mkpath(folder))
         return QStringLiteral("cannot create ") + folder;
     for (const char* name : {"config.json", "model.safetensors"}) {
-        if (!QFile::copy(QDir(fixture).filePath(QLatin1String(name)), QDir(folder).filePath(QLatin1String(name))))
+        if (!QFile::copy(QDir(fixture).filePath(QLatin1String(name)),
+                         QDir(folder).filePath(QLatin1String(name))))
             return QStringLiteral("cannot copy %1 into %2").arg(QLatin1String(name), folder);
     }
     QByteArray vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";

@@ -123,8 +123,8 @@ inline Result multiHeadAttention(const MultiHeadAttentionWeights& w, const Tenso
     const std::int64_t T = key.dim(1), H = w.numHeads, Dh = E / H;
     const bool packed = !w.inProjWeight.empty();
     const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
-    const auto q = linear(query.data(), B * S, E, packed ? w.inProjWeight.data() : w.qProjWeight.data(),
-                          bias, E);
+    const auto q = linear(query.data(), B * S, E,
+                          packed ? w.inProjWeight.data() : w.qProjWeight.data(), bias, E);
     const auto k = linear(key.data(), B * T, key.dim(2),
                           packed ? w.inProjWeight.data() + E * E : w.kProjWeight.data(),
                           bias ? bias + E : nullptr, E);
@@ -166,8 +166,8 @@ inline Result multiHeadAttention(const MultiHeadAttentionWeights& w, const Tenso
             for (std::int64_t o = 0; o < E; ++o) {
                 double acc = w.outProjBias.empty() ? 0.0 : w.outProjBias[o];
                 for (std::int64_t c = 0; c < E; ++c)
-                    acc += concatD[static_cast<std::size_t>(row * E + c)] *
-                           w.outProjWeight[o * E + c];
+                    acc +=
+                        concatD[static_cast<std::size_t>(row * E + c)] * w.outProjWeight[o * E + c];
                 (*finalOutput)[static_cast<std::size_t>(row * E + o)] = acc;
             }
     }
@@ -180,8 +180,7 @@ struct Difference {
     std::int64_t index = -1;
 };
 
-template <typename A, typename B>
-Difference maxAbsDifference(const A& a, const B& b) {
+template <typename A, typename B> Difference maxAbsDifference(const A& a, const B& b) {
     Difference d;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const double diff = std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i]));

@@ -1,10 +1,10 @@
 // Tests of the coreference measure (Clark et al. 2019) against a naive reference on random
 // sentences, a worked example, a real tokenizer's code point offsets, the skip and error paths,
 // the JSONL reader and the text table.
-#include "tests/common/errormessages.h"
 #include "core/analysis/corefeval.h"
 #include "core/base/error.h"
 #include "core/tokenize/tokenizer.h"
+#include "tests/common/errormessages.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -634,14 +634,15 @@ void TestAnalysisCoref::formatsWideTablesAndEmptyReports() {
 
 void TestAnalysisCoref::tokensInSpanFollowsTheMeasure() {
     // [CLS] "The" "girl" "r" then a special token typed in the text at [10, 12), "." [SEP]
-    const std::vector<std::pair<int, int>> offsets{{0, 0}, {0, 3}, {4, 8}, {9, 10}, {10, 12}, {12, 13}, {0, 0}};
+    const std::vector<std::pair<int, int>> offsets{{0, 0},   {0, 3},   {4, 8}, {9, 10},
+                                                   {10, 12}, {12, 13}, {0, 0}};
     const std::vector<bool> special{true, false, false, false, true, false, true};
     using Tokens = std::vector<std::int64_t>;
     QCOMPARE(tokensInSpan(offsets, special, {4, 8}), (Tokens{2}));
-    QCOMPARE(tokensInSpan(offsets, special, {5, 6}), (Tokens{2}));        // inside a token
+    QCOMPARE(tokensInSpan(offsets, special, {5, 6}), (Tokens{2}));           // inside a token
     QCOMPARE(tokensInSpan(offsets, special, {0, 13}), (Tokens{1, 2, 3, 5})); // specials left out
-    QCOMPARE(tokensInSpan(offsets, special, {3, 4}), Tokens{});           // the space between
-    QCOMPARE(tokensInSpan(offsets, special, {10, 12}), Tokens{});         // only a special token
+    QCOMPARE(tokensInSpan(offsets, special, {3, 4}), Tokens{});              // the space between
+    QCOMPARE(tokensInSpan(offsets, special, {10, 12}), Tokens{});            // only a special token
 }
 
 QTEST_APPLESS_MAIN(TestAnalysisCoref)

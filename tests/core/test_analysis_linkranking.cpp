@@ -1,8 +1,8 @@
 // Tests of the link finder's head ranking against a naive reference over sweeps of shapes, with
 // ties, NaN, key sets and every error.
-#include "tests/common/errormessages.h"
 #include "core/analysis/linkranking.h"
 #include "core/base/error.h"
+#include "tests/common/errormessages.h"
 
 #include <QTest>
 #include <algorithm>

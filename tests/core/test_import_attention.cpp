@@ -1,11 +1,11 @@
 // Tests of attention imported from elsewhere: the files tools/export_attention.py --self-check
 // writes, round trips through both formats, the layouts PyTorch users produce, layer ordering by
 // number, row-sum warnings and every error.
-#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
 #include "core/io/importedattention.h"
+#include "tests/common/errormessages.h"
 
 #include <QFile>
 #include <QJsonArray>

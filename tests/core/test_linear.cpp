@@ -2,11 +2,10 @@
 // equality with each other and across thread counts, and their errors.
 
 #include "core/attention/linear.h"
-#include "tests/common/errormessages.h"
 #include "testinputs.h"
+#include "tests/common/errormessages.h"
 
 #include <QtTest>
-
 #include <cmath>
 
 using namespace attnscope;
@@ -61,14 +60,21 @@ void TestLinear::errorsNameTheLayer() {
     const Tensor w = testing::randomTensor({4, 3}, 7);
     QCOMPARE(errorOf([&] { (void)LinearLayer(testing::randomTensor({4}, 8), {}, "fc"); }),
              QString("fc: weight must be [out, in] but has [4]"));
-    QVERIFY(errorOf([&] { (void)LinearLayer(w, testing::randomTensor({5}, 8), "fc"); })
-                .startsWith("fc: bias"));
+    QVERIFY(errorOf([&] {
+                (void)LinearLayer(w, testing::randomTensor({5}, 8), "fc");
+            }).startsWith("fc: bias"));
     const LinearLayer layer(w, {}, "fc");
-    QCOMPARE(errorOf([&] { (void)layer.forward(testing::randomTensor({2, 5}, 9)); }),
+    QCOMPARE(errorOf([&] {
+                 (void)layer.forward(testing::randomTensor({2, 5}, 9));
+             }),
              QString("fc: input must end in 3 features but has shape [2, 5]"));
-    QCOMPARE(errorOf([&] { (void)LinearLayer().forward(testing::randomTensor({2, 3}, 9)); }),
+    QCOMPARE(errorOf([&] {
+                 (void)LinearLayer().forward(testing::randomTensor({2, 3}, 9));
+             }),
              QString("linear layer used before it was given weights"));
-    QCOMPARE(errorOf([&] { (void)linear(testing::randomTensor({2, 5}, 9), w, nullptr, {}, "proj"); }),
+    QCOMPARE(errorOf([&] {
+                 (void)linear(testing::randomTensor({2, 5}, 9), w, nullptr, {}, "proj");
+             }),
              QString("proj: input must end in 3 features but has shape [2, 5]"));
 }
 

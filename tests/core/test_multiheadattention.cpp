@@ -1,16 +1,15 @@
 // MultiHeadAttention against the naive double reference of nn.MultiheadAttention's forward, its
 // invariants, and every error it reports.
 
-#include "tests/common/errormessages.h"
 #include "core/attention/multiheadattention.h"
 #include "core/base/error.h"
 #include "core/formats/safetensors.h"
 #include "reference.h"
 #include "testinputs.h"
+#include "tests/common/errormessages.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <cmath>
 
 using namespace attnscope;
@@ -89,17 +88,21 @@ void TestMultiHeadAttention::matchesReference_data() {
     const ModuleSpec wide{64, 8, 64, 64, true, false, false};
     //                          module   B  S    T    self   causal padding hidden additive perHead
     QTest::newRow("self_seq1") << Case{plain, 1, 1, 1, true, false, false, false, false, false};
-    QTest::newRow("self_one_head") << Case{oneHead, 2, 5, 5, true, false, false, false, false, false};
-    QTest::newRow("self_head_dim1") << Case{headDim1, 1, 6, 6, true, false, false, false, false, false};
+    QTest::newRow("self_one_head")
+        << Case{oneHead, 2, 5, 5, true, false, false, false, false, false};
+    QTest::newRow("self_head_dim1")
+        << Case{headDim1, 1, 6, 6, true, false, false, false, false, false};
     QTest::newRow("self_no_bias") << Case{noBias, 2, 7, 7, true, false, false, false, false, false};
     QTest::newRow("cross_T_ne_S") << Case{plain, 2, 5, 9, false, false, false, false, false, false};
-    QTest::newRow("cross_kdim_vdim") << Case{kvdims, 2, 4, 6, false, false, false, false, false, false};
+    QTest::newRow("cross_kdim_vdim")
+        << Case{kvdims, 2, 4, 6, false, false, false, false, false, false};
     QTest::newRow("bias_kv") << Case{biasKV, 2, 5, 5, true, false, true, false, false, false};
     QTest::newRow("zero_attn") << Case{zero, 2, 5, 7, false, true, false, false, false, false};
     QTest::newRow("bias_kv_and_zero_attn_masks")
         << Case{both, 2, 6, 6, true, true, true, false, true, false};
     QTest::newRow("causal") << Case{plain, 2, 9, 9, true, true, false, false, false, false};
-    QTest::newRow("causal_cross_T_gt_S") << Case{plain, 1, 4, 8, false, true, false, false, false, false};
+    QTest::newRow("causal_cross_T_gt_S")
+        << Case{plain, 1, 4, 8, false, true, false, false, false, false};
     QTest::newRow("key_padding") << Case{plain, 3, 6, 6, true, false, true, false, false, false};
     QTest::newRow("hidden_2d") << Case{plain, 2, 6, 8, false, false, false, true, false, false};
     QTest::newRow("hidden_BH") << Case{plain, 2, 6, 8, false, false, false, true, false, true};
@@ -107,8 +110,10 @@ void TestMultiHeadAttention::matchesReference_data() {
     QTest::newRow("additive_BH") << Case{plain, 2, 6, 6, true, false, false, false, true, true};
     QTest::newRow("causal_padding_additive")
         << Case{plain, 2, 8, 8, true, true, true, false, true, false};
-    QTest::newRow("wide_two_blocks") << Case{wide, 1, 150, 150, true, false, true, false, false, false};
-    QTest::newRow("wide_causal_blocks") << Case{wide, 2, 140, 140, true, true, false, false, false, false};
+    QTest::newRow("wide_two_blocks")
+        << Case{wide, 1, 150, 150, true, false, true, false, false, false};
+    QTest::newRow("wide_causal_blocks")
+        << Case{wide, 2, 140, 140, true, true, false, false, false, false};
 }
 
 void TestMultiHeadAttention::matchesReference() {
@@ -254,12 +259,15 @@ void TestMultiHeadAttention::fromStateDictReadsPyTorchNames() {
 void TestMultiHeadAttention::fromStateDictErrors() {
     QTemporaryDir dir;
     const MultiHeadAttentionWeights w = makeWeights({8, 2, 8, 8, true, false, false}, 21);
-    auto load = [&](const std::vector<std::pair<std::string, Tensor>>& tensors, std::int64_t heads) {
+    auto load = [&](const std::vector<std::pair<std::string, Tensor>>& tensors,
+                    std::int64_t heads) {
         const std::string path = dir.filePath("sd.safetensors").toStdString();
         safetensors::write(path, tensors);
-        return errorOf([&] { (void)MultiHeadAttention::fromStateDict(safetensors::File::open(path), heads); });
+        return errorOf(
+            [&] { (void)MultiHeadAttention::fromStateDict(safetensors::File::open(path), heads); });
     };
-    QString e = load({{"in_proj_weight", w.inProjWeight}, {"out_proj.weight", w.outProjWeight},
+    QString e = load({{"in_proj_weight", w.inProjWeight},
+                      {"out_proj.weight", w.outProjWeight},
                       {"encoder.layer", w.outProjWeight}},
                      2);
     QVERIFY2(e.contains("sd.safetensors") && e.contains("unexpected tensors") &&
@@ -268,7 +276,8 @@ void TestMultiHeadAttention::fromStateDictErrors() {
     e = load({{"in_proj_weight", w.inProjWeight}}, 2);
     QVERIFY2(e.contains("missing tensor 'out_proj.weight'"), qPrintable(e));
     e = load({{"in_proj_weight", w.inProjWeight}, {"out_proj.weight", w.outProjWeight}}, 3);
-    QVERIFY2(e.contains("sd.safetensors") && e.contains("num_heads 3 does not divide embed_dim 8") &&
+    QVERIFY2(e.contains("sd.safetensors") &&
+                 e.contains("num_heads 3 does not divide embed_dim 8") &&
                  e.contains("allowed: 1, 2, 4, 8"),
              qPrintable(e));
     e = load({{"in_proj_weight", w.outProjWeight}, {"out_proj.weight", w.outProjWeight}}, 2);
@@ -285,8 +294,10 @@ void TestMultiHeadAttention::constructorErrors_data() {
     QTest::newRow("bias_wrong_shape") << 4 << "in_proj_bias must have shape [24] but has [8]";
     QTest::newRow("out_proj_not_square") << 5 << "out_proj.weight must be a square";
     QTest::newRow("bias_k_without_bias_v") << 6 << "bias_k and bias_v must be given together";
-    QTest::newRow("nan_weight") << 7 << "in_proj_weight has a non-finite value (nan) at index [3, 5]";
-    QTest::newRow("k_proj_wrong_rows") << 8 << "k_proj_weight must have shape [8, kdim] but has [4, 6]";
+    QTest::newRow("nan_weight") << 7
+                                << "in_proj_weight has a non-finite value (nan) at index [3, 5]";
+    QTest::newRow("k_proj_wrong_rows")
+        << 8 << "k_proj_weight must have shape [8, kdim] but has [4, 6]";
 }
 
 void TestMultiHeadAttention::constructorErrors() {
@@ -294,14 +305,30 @@ void TestMultiHeadAttention::constructorErrors() {
     QFETCH(QString, expected);
     MultiHeadAttentionWeights w = makeWeights({8, 2, 8, 8, true, false, false}, 23);
     switch (which) {
-    case 0: w.numHeads = 0; break;
-    case 1: w.numHeads = 3; break;
-    case 2: w.qProjWeight = Tensor({8, 8}); break;
-    case 3: w.inProjWeight = Tensor(); break;
-    case 4: w.inProjBias = Tensor({8}); break;
-    case 5: w.outProjWeight = Tensor({8, 4}); break;
-    case 6: w.biasK = Tensor({1, 1, 8}); break;
-    case 7: w.inProjWeight.at({3, 5}) = NAN; break;
+    case 0:
+        w.numHeads = 0;
+        break;
+    case 1:
+        w.numHeads = 3;
+        break;
+    case 2:
+        w.qProjWeight = Tensor({8, 8});
+        break;
+    case 3:
+        w.inProjWeight = Tensor();
+        break;
+    case 4:
+        w.inProjBias = Tensor({8});
+        break;
+    case 5:
+        w.outProjWeight = Tensor({8, 4});
+        break;
+    case 6:
+        w.biasK = Tensor({1, 1, 8});
+        break;
+    case 7:
+        w.inProjWeight.at({3, 5}) = NAN;
+        break;
     case 8:
         w.inProjWeight = Tensor();
         w.qProjWeight = Tensor({8, 8});
@@ -327,12 +354,17 @@ void TestMultiHeadAttention::forwardErrors() {
     MultiHeadMasks badAdditive;
     badAdditive.additive = &additive;
     const std::pair<QString, QString> cases[] = {
-        {errorOf([&] { (void)mha.forward(testing::randomTensor({2, 3, 6}, 1)); }),
+        {errorOf([&] {
+             (void)mha.forward(testing::randomTensor({2, 3, 6}, 1));
+         }),
          "query must have shape [B, S, 8] but has [2, 3, 6]"},
-        {errorOf([&] { (void)mha.forward(x, &k, nullptr); }), "key and value must be given together"},
-        {errorOf([&] { (void)mha.forward(x, &k, &x); }), "value must have shape [2, 4, 8] but has [2, 3, 8]"},
+        {errorOf([&] { (void)mha.forward(x, &k, nullptr); }),
+         "key and value must be given together"},
+        {errorOf([&] { (void)mha.forward(x, &k, &x); }),
+         "value must have shape [2, 4, 8] but has [2, 3, 8]"},
         {errorOf([&] { (void)crossOnly.forward(x); }), "give key and value explicitly"},
-        {errorOf([&] { (void)mha.forward(nanQuery); }), "query has a non-finite value (nan) at index [1, 2, 7]"},
+        {errorOf([&] { (void)mha.forward(nanQuery); }),
+         "query has a non-finite value (nan) at index [1, 2, 7]"},
         {errorOf([&] { (void)mha.forward(x, nullptr, nullptr, badPadding); }),
          "key padding mask must have shape [2, 3] but has [2, 4]"},
         {errorOf([&] { (void)mha.forward(x, nullptr, nullptr, badAdditive); }),
@@ -361,7 +393,8 @@ void TestMultiHeadAttention::memoryEstimateRefusesBeforeAllocating() {
              qPrintable(e));
     AttentionParams noWeights;
     noWeights.needWeights = false;
-    QCOMPARE(errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, noWeights, options); }), testing::kNoError);
+    QCOMPARE(errorOf([&] { (void)mha.forward(x, nullptr, nullptr, {}, noWeights, options); }),
+             testing::kNoError);
 }
 
 void TestMultiHeadAttention::overflowIsAnErrorNotNaN() {

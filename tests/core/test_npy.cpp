@@ -1,8 +1,8 @@
 // Tests of the .npy reader and writer: numpy's own bytes, round trips, every error path, and a
 // deterministic mutation loop that may only ever produce attnscope::Error.
-#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
+#include "tests/common/errormessages.h"
 
 #include <QDir>
 #include <QFile>
@@ -560,7 +560,8 @@ void TestNpy::rejectsTruncatedFilesOnDisk() {
             (void)npy::read(path.toStdString());
             QFAIL(qPrintable(QStringLiteral("a prefix of %1 bytes was accepted").arg(length)));
         } catch (const Error& error) {
-            const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path, {});
+            const QString problem =
+                fileMessageProblem(QString::fromStdString(error.what()), path, {});
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
     }
@@ -579,18 +580,18 @@ void TestNpy::readFloatAndReadMaskCheckTheDtype() {
         (void)npy::readFloat(maskPath, "query");
         QFAIL("readFloat accepted a bool array");
     } catch (const Error& error) {
-        const QString problem =
-            fileMessageProblem(QString::fromStdString(error.what()), QString::fromStdString(maskPath),
-                           {"query must be float32 or float64", "found bool"});
+        const QString problem = fileMessageProblem(
+            QString::fromStdString(error.what()), QString::fromStdString(maskPath),
+            {"query must be float32 or float64", "found bool"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     try {
         (void)npy::readMask(floatPath, "attention mask");
         QFAIL("readMask accepted a float array");
     } catch (const Error& error) {
-        const QString problem =
-            fileMessageProblem(QString::fromStdString(error.what()), QString::fromStdString(floatPath),
-                           {"attention mask must be a bool or uint8 mask", "found float32"});
+        const QString problem = fileMessageProblem(
+            QString::fromStdString(error.what()), QString::fromStdString(floatPath),
+            {"attention mask must be a bool or uint8 mask", "found float32"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 }
@@ -603,7 +604,8 @@ void TestNpy::reportsUnreadableFiles() {
             (void)npy::read(path.toStdString());
             QFAIL(qPrintable(path + QStringLiteral(" was read")));
         } catch (const Error& error) {
-            const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path, {});
+            const QString problem =
+                fileMessageProblem(QString::fromStdString(error.what()), path, {});
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
     }
@@ -613,7 +615,7 @@ void TestNpy::reportsUnreadableFiles() {
         QFAIL("wrote into a missing folder");
     } catch (const Error& error) {
         const QString problem = fileMessageProblem(QString::fromStdString(error.what()), unwritable,
-                                               {"cannot open for writing"});
+                                                   {"cannot open for writing"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 }

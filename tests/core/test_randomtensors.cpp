@@ -5,7 +5,6 @@
 #include "core/base/error.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 
@@ -71,15 +70,17 @@ void TestRandomTensors::portableLogMatchesLibm() {
     DeterministicRandom random(7);
     for (int i = 0; i < 200000; ++i) {
         // Log-uniform over many binades, plus the interval the polar method uses.
-        const double x = i % 2 ? random.nextUniform() : std::exp((random.nextUniform() - 0.5) * 200);
+        const double x =
+            i % 2 ? random.nextUniform() : std::exp((random.nextUniform() - 0.5) * 200);
         if (x <= 0)
             continue;
         const double expected = std::log(x);
         const double got = portableLog(x);
         const double ulp = std::nextafter(std::abs(expected), INFINITY) - std::abs(expected);
-        QVERIFY2(std::abs(got - expected) <= 2 * ulp,
-                 qPrintable(QString("log(%1): %2 vs %3").arg(x, 0, 'g', 17).arg(got, 0, 'g', 17)
-                                .arg(expected, 0, 'g', 17)));
+        QVERIFY2(std::abs(got - expected) <= 2 * ulp, qPrintable(QString("log(%1): %2 vs %3")
+                                                                     .arg(x, 0, 'g', 17)
+                                                                     .arg(got, 0, 'g', 17)
+                                                                     .arg(expected, 0, 'g', 17)));
     }
     QCOMPARE(portableLog(1.0), 0.0);
     QVERIFY(std::isinf(portableLog(0.0)) && portableLog(0.0) < 0);
@@ -170,7 +171,8 @@ void TestRandomTensors::rejectsBadSpecs_data() {
     base.heads = 3;
     RandomSpec s = base;
     s.heads = 5;
-    QTest::newRow("heads_not_dividing") << s << "heads 5 does not divide embed 12 (allowed: 1, 2, 3, 4, 6, 12)";
+    QTest::newRow("heads_not_dividing")
+        << s << "heads 5 does not divide embed 12 (allowed: 1, 2, 3, 4, 6, 12)";
     s = base;
     s.seq = 0;
     QTest::newRow("zero_seq") << s << "seq must be a positive integer, got 0";

@@ -1,9 +1,9 @@
 // Tests of the safetensors reader and writer: round trips, the Rust crate's layout, bit-exact
 // F16/BF16/F64 conversion, every validation error, and a deterministic mutation loop that may only
 // ever produce attnscope::Error.
-#include "tests/common/errormessages.h"
 #include "core/base/error.h"
 #include "core/formats/safetensors.h"
+#include "tests/common/errormessages.h"
 
 #include <QDir>
 #include <QFile>
@@ -344,9 +344,9 @@ void TestSafetensors::opensIntegerTensorsAndConvertsThem() {
     for (std::int64_t v : {0LL, 1LL, -3LL, 1LL << 40})
         for (int b = 0; b < 8; ++b)
             data += static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * b)) & 0xff);
-    data += std::string("\x01\x00\x07", 3);     // BOOL [3]
-    data += std::string("\xfe", 1);              // I8 [1] = -2
-    data += std::string("\x38", 1);              // F8_E4M3 [1]
+    data += std::string("\x01\x00\x07", 3); // BOOL [3]
+    data += std::string("\xfe", 1);         // I8 [1] = -2
+    data += std::string("\x38", 1);         // F8_E4M3 [1]
     writeBytes(path, makeFile(object({entry("position_ids", "I64", "[1, 4]", "[0,32]"),
                                       entry("mask", "BOOL", "[3]", "[32,35]"),
                                       entry("small", "I8", "[1]", "[35,36]"),
@@ -499,8 +499,7 @@ void TestSafetensors::rejectsMalformedFiles_data() {
     row("entry_unexpected_field",
         makeFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":1}})", "abcd"),
         {"tensor 'w' has unexpected field 'extra'"});
-    row("dtype_i64_wrong_span", makeFile(one("I64", "[2]", "[0,8]"), eight),
-        {"tensor 'w'", "I64"});
+    row("dtype_i64_wrong_span", makeFile(one("I64", "[2]", "[0,8]"), eight), {"tensor 'w'", "I64"});
     row("dtype_f8_fnuz_not_supported", makeFile(one("F8_E4M3FNUZ", "[1]", "[0,1]"), "x"),
         {"dtype 'F8_E4M3FNUZ' is not supported"});
     row("dtype_complex_not_supported", makeFile(one("C64", "[1]", "[0,8]"), eight),
@@ -617,8 +616,8 @@ void TestSafetensors::parseHeaderRefusesBeforeReading() {
         QFAIL("parsed a header that was not given");
     } catch (const Error& error) {
         const QString problem = fileMessageProblem(QString::fromStdString(error.what()),
-                                               QStringLiteral("partial.safetensors"),
-                                               {"only 0 of the 5000 header bytes"});
+                                                   QStringLiteral("partial.safetensors"),
+                                                   {"only 0 of the 5000 header bytes"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     const safetensors::Header header =
@@ -636,7 +635,7 @@ void TestSafetensors::reportsMissingFilesAndTensors() {
         QFAIL("opened a missing file");
     } catch (const Error& error) {
         const QString problem = fileMessageProblem(QString::fromStdString(error.what()), missing,
-                                               {"cannot open for reading"});
+                                                   {"cannot open for reading"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     QVERIFY_THROWS_EXCEPTION(Error, (void)safetensors::File::open(dir.path().toStdString()));
@@ -651,7 +650,7 @@ void TestSafetensors::reportsMissingFilesAndTensors() {
         QFAIL("converted a missing tensor");
     } catch (const Error& error) {
         const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path,
-                                               {"no tensor named 'nope'", "4 tensors"});
+                                                   {"no tensor named 'nope'", "4 tensors"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 }
@@ -671,8 +670,8 @@ void TestSafetensors::refusesToWriteInvalidInput() {
         safetensors::write(path.toStdString(), {{"a", one}});
         QFAIL("wrote into a missing folder");
     } catch (const Error& error) {
-        const QString problem =
-            fileMessageProblem(QString::fromStdString(error.what()), path, {"cannot open for writing"});
+        const QString problem = fileMessageProblem(QString::fromStdString(error.what()), path,
+                                                   {"cannot open for writing"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
     // A refused write leaves nothing behind.

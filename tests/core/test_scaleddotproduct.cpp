@@ -6,7 +6,6 @@
 #include "testinputs.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <thread>
 
@@ -104,10 +103,10 @@ void TestScaledDotProduct::matchesReference_data() {
         {"hidden_per_head", {2, 3, 6, 9, 4, 4, HiddenPerHead}},
         {"additive_2d", {2, 2, 6, 9, 4, 4, Additive2d}},
         {"additive_per_head", {2, 3, 6, 9, 4, 4, AdditivePerHead}},
-        {"causal_padding_additive",
-         {2, 2, 12, 12, 4, 4, Causal | KeyPadding | Additive2d}},
+        {"causal_padding_additive", {2, 2, 12, 12, 4, 4, Causal | KeyPadding | Additive2d}},
         {"every_mask", {2, 2, 8, 8, 4, 4, Causal | KeyPadding | Hidden2d | AdditivePerHead}},
-        // More than one query block (blocks are at most 128 rows), with and without the causal skip.
+        // More than one query block (blocks are at most 128 rows), with and without the causal
+        // skip.
         {"blocks_heads4_seq200", {1, 4, 200, 150, 16, 16, NoMask}},
         {"blocks_causal_seq300", {1, 2, 300, 300, 16, 8, Causal}},
         {"blocks_padding_seq260", {2, 1, 260, 70, 8, 8, KeyPadding}},
@@ -133,18 +132,18 @@ void TestScaledDotProduct::matchesReference() {
     QCOMPARE(result.output.shape(), (Shape{c.B, c.H, c.S, c.Dv}));
 
     const reference::Result expected = reference::attention(
-        reference::headsFromTensor(q), reference::headsFromTensor(k),
-        reference::headsFromTensor(v), masks.ref, 1.0 / std::sqrt(static_cast<double>(c.Dh)));
+        reference::headsFromTensor(q), reference::headsFromTensor(k), reference::headsFromTensor(v),
+        masks.ref, 1.0 / std::sqrt(static_cast<double>(c.Dh)));
     const auto dw = reference::maxAbsDifference(result.weights.values(), expected.weights.values);
     const auto dout = reference::maxAbsDifference(result.output.values(), expected.output.values);
     // float32 against double: the softmax is accurate to a few ulp of 1, the output to a few
     // ulp of its magnitude (inputs are N(0,1)).
-    QVERIFY2(dw.value <= 2e-6, qPrintable(QString("weights differ by %1 at flat index %2")
-                                              .arg(dw.value)
-                                              .arg(dw.index)));
-    QVERIFY2(dout.value <= 1e-5, qPrintable(QString("output differs by %1 at flat index %2")
-                                                .arg(dout.value)
-                                                .arg(dout.index)));
+    QVERIFY2(
+        dw.value <= 2e-6,
+        qPrintable(QString("weights differ by %1 at flat index %2").arg(dw.value).arg(dw.index)));
+    QVERIFY2(dout.value <= 1e-5,
+             qPrintable(
+                 QString("output differs by %1 at flat index %2").arg(dout.value).arg(dout.index)));
 }
 
 void TestScaledDotProduct::rowsSumToOneAndCausalZeros() {
@@ -165,9 +164,8 @@ void TestScaledDotProduct::rowsSumToOneAndCausalZeros() {
                 QCOMPARE(w, 0.0f); // exactly zero, not merely small
             sum += w;
         }
-        QVERIFY2(std::abs(sum - 1.0) < 1e-5, qPrintable(QString("row %1 sums to %2")
-                                                            .arg(row)
-                                                            .arg(sum, 0, 'g', 10)));
+        QVERIFY2(std::abs(sum - 1.0) < 1e-5,
+                 qPrintable(QString("row %1 sums to %2").arg(row).arg(sum, 0, 'g', 10)));
     }
 }
 
@@ -315,10 +313,16 @@ void TestScaledDotProduct::rejectsBadShapesAndParameters() {
         }
     };
     expectError([&] { (void)scaledDotProductAttention(q.reshaped({2, 3, 4}), k, v); }, "query");
-    expectError([&] { (void)scaledDotProductAttention(q, testing::randomTensor({1, 2, 5, 3}, 1), v); },
-                "key must have shape [1, 2, 5, 4]");
-    expectError([&] { (void)scaledDotProductAttention(q, k, testing::randomTensor({1, 2, 4, 6}, 1)); },
-                "value must have shape");
+    expectError(
+        [&] {
+            (void)scaledDotProductAttention(q, testing::randomTensor({1, 2, 5, 3}, 1), v);
+        },
+        "key must have shape [1, 2, 5, 4]");
+    expectError(
+        [&] {
+            (void)scaledDotProductAttention(q, k, testing::randomTensor({1, 2, 4, 6}, 1));
+        },
+        "value must have shape");
     MaskTensor padding({1, 4});
     AttentionMasks badPadding;
     badPadding.keyPadding = &padding;
@@ -359,9 +363,9 @@ void TestScaledDotProduct::refusesAboveMemoryBudget() {
                  qPrintable(message));
     }
     // The estimate itself saturates instead of overflowing for absurd sizes.
-    QCOMPARE(estimateScaledDotProductBytes(1LL << 40, 1LL << 40, 1LL << 40, 1LL << 40, 64, 64,
-                                           true, 2),
-             std::numeric_limits<std::uint64_t>::max());
+    QCOMPARE(
+        estimateScaledDotProductBytes(1LL << 40, 1LL << 40, 1LL << 40, 1LL << 40, 64, 64, true, 2),
+        std::numeric_limits<std::uint64_t>::max());
 }
 
 void TestScaledDotProduct::cancelBeforeStart() {

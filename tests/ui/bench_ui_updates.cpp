@@ -16,7 +16,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -57,9 +56,12 @@ int main(int argc, char* argv[]) {
         ms.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     std::sort(ms.begin(), ms.end());
-    const auto at = [&](double q) { return ms[std::size_t(q * double(ms.size() - 1))]; };
-    std::printf("{\"what\":\"random mode update, S~128 E=768 H=12, compute + redraw\",\"steps\":%d,"
-                "\"threads\":%d,\"median_ms\":%.2f,\"p25_ms\":%.2f,\"p75_ms\":%.2f,\"max_ms\":%.2f}\n",
-                steps, threads, at(0.5), at(0.25), at(0.75), ms.back());
+    const auto at = [&](double q) {
+        return ms[std::size_t(q * double(ms.size() - 1))];
+    };
+    std::printf(
+        "{\"what\":\"random mode update, S~128 E=768 H=12, compute + redraw\",\"steps\":%d,"
+        "\"threads\":%d,\"median_ms\":%.2f,\"p25_ms\":%.2f,\"p75_ms\":%.2f,\"max_ms\":%.2f}\n",
+        steps, threads, at(0.5), at(0.25), at(0.75), ms.back());
     return 0;
 }

@@ -1,10 +1,10 @@
 // Drives the real window offscreen: modes, spin boxes, typing, hover and pin, the link finder,
 // exports, and a burst of parameter changes.
-#include "tests/common/tinybert.h"
 #include "core/analysis/linkranking.h"
 #include "core/base/error.h"
 #include "core/formats/npy.h"
 #include "core/models/textmodel.h"
+#include "tests/common/tinybert.h"
 #include "ui/figure/attentionplot.h"
 #include "ui/mainwindow.h"
 #include "ui/panels/randompanel.h"
@@ -44,7 +44,8 @@ std::optional<QPoint> findCell(const AttentionPlot* plot, int layer, int head, i
     for (int y = 0; y < plot->height(); y += 2) {
         for (int x = 0; x < plot->width(); x += 2) {
             const PlotHit hit = plot->hitTest(QPointF(x, y));
-            if (hit.valid && hit.layer == layer && hit.head == head && hit.query == query && hit.key == key) {
+            if (hit.valid && hit.layer == layer && hit.head == head && hit.query == query &&
+                hit.key == key) {
                 return QPoint(x, y);
             }
         }
@@ -54,7 +55,8 @@ std::optional<QPoint> findCell(const AttentionPlot* plot, int layer, int head, i
 
 QString builtinFolderOrEmpty() {
     try {
-        return QString::fromStdString(builtinModelFolder(QCoreApplication::applicationDirPath().toStdString()));
+        return QString::fromStdString(
+            builtinModelFolder(QCoreApplication::applicationDirPath().toStdString()));
     } catch (const Error&) {
         return {};
     }
@@ -105,9 +107,11 @@ private slots:
         // the seed changes the numbers, the same seed gives them back
         const float before = window.headsView()->attention()->weight(0, 0, 3, 1);
         panel->seedBox()->setValue(7);
-        QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention()->weight(0, 0, 3, 1) != before);
+        QTRY_VERIFY(!window.runner()->isBusy() &&
+                    window.headsView()->attention()->weight(0, 0, 3, 1) != before);
         panel->seedBox()->setValue(0);
-        QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention()->weight(0, 0, 3, 1) == before);
+        QTRY_VERIFY(!window.runner()->isBusy() &&
+                    window.headsView()->attention()->weight(0, 0, 3, 1) == before);
     }
 
     void hoverShowsTheExactWeightAndClickPins() {
@@ -120,7 +124,8 @@ private slots:
         window.randomPanel()->embedBox()->setValue(16);
         window.randomPanel()->headsBox()->setValue(2);
         QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention() &&
-                    window.headsView()->attention()->seq() == 6 && window.headsView()->attention()->heads() == 2);
+                    window.headsView()->attention()->seq() == 6 &&
+                    window.headsView()->attention()->heads() == 2);
         HeadsView* view = window.headsView();
         AttentionPlot* plot = view->headPlot();
         const auto cell = findCell(plot, 0, view->head(), 2, 4);
@@ -129,7 +134,8 @@ private slots:
         const float weight = view->attention()->weight(0, view->head(), 2, 4);
         const QString expected = QStringLiteral("t2 → t4: %1").arg(double(weight), 0, 'g', 6);
         QTest::mouseMove(plot, *cell);
-        QTRY_VERIFY2(view->readoutText().contains(expected), qPrintable(view->readoutText() + " / " + expected));
+        QTRY_VERIFY2(view->readoutText().contains(expected),
+                     qPrintable(view->readoutText() + " / " + expected));
 
         QTest::mouseClick(plot, Qt::LeftButton, {}, *cell);
         QCOMPARE(view->pinnedQuery(), 2);
@@ -150,8 +156,8 @@ private slots:
         QTemporaryDir modelDir;
         QVERIFY(modelDir.isValid());
         const QString folder = modelDir.path();
-        const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"), folder,
-                                                       {"the", "cat", "sat", "on", "mat"});
+        const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"),
+                                                       folder, {"the", "cat", "sat", "on", "mat"});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         MainWindow window{QString()};
         window.show();
@@ -162,7 +168,8 @@ private slots:
         QVERIFY(edit);
         edit->clear();
         QTest::keyClicks(edit, QStringLiteral("the cat sat on the mat"));
-        QTRY_VERIFY2_WITH_TIMEOUT(shown.count() > 0 && !window.runner()->isBusy(), qPrintable(window.message()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(shown.count() > 0 && !window.runner()->isBusy(),
+                                  qPrintable(window.message()), 10000);
         const TextModel model = TextModel::load(folder.toStdString());
         const Encoding encoding = model.encode("the cat sat on the mat");
         const auto& set = window.headsView()->attention();
@@ -176,7 +183,8 @@ private slots:
         QCOMPARE(window.headsView()->layer(), 1);
 
         // an unreadable model folder: an inline error, the last good view stays, the text is kept
-        window.sentencePanel()->setModelFolder(QDir::temp().filePath(QStringLiteral("attnscope-no-such-model")));
+        window.sentencePanel()->setModelFolder(
+            QDir::temp().filePath(QStringLiteral("attnscope-no-such-model")));
         window.recompute();
         QTRY_VERIFY(window.message().contains(QStringLiteral("attnscope-no-such-model")));
         QCOMPARE(window.headsView()->attention(), set);
@@ -214,10 +222,13 @@ private slots:
         LinkFinder* finder = window.linkFinder();
         QCOMPARE(finder->query(), view->pinnedQuery());
         QCOMPARE(finder->key(), view->pinnedKey());
-        const std::vector<HeadWeight> ranked = rankHeadsForLink(set->attentions, finder->query(), finder->key());
+        const std::vector<HeadWeight> ranked =
+            rankHeadsForLink(set->attentions, finder->query(), finder->key());
         QCOMPARE(finder->table()->rowCount(), set->layers() * set->heads());
-        QCOMPARE(finder->table()->item(0, 1)->data(Qt::DisplayRole).toInt(), int(ranked.front().layer));
-        QCOMPARE(finder->table()->item(0, 2)->data(Qt::DisplayRole).toInt(), int(ranked.front().head));
+        QCOMPARE(finder->table()->item(0, 1)->data(Qt::DisplayRole).toInt(),
+                 int(ranked.front().layer));
+        QCOMPARE(finder->table()->item(0, 2)->data(Qt::DisplayRole).toInt(),
+                 int(ranked.front().head));
         // clicking an entry opens that head
         finder->table()->cellClicked(3, 0);
         QCOMPARE(view->layer(), int(ranked[3].layer));
@@ -232,7 +243,8 @@ private slots:
         window.randomPanel()->embedBox()->setValue(16);
         window.randomPanel()->headsBox()->setValue(4);
         QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention() &&
-                    window.headsView()->attention()->seq() == 8 && window.headsView()->attention()->heads() == 4);
+                    window.headsView()->attention()->seq() == 8 &&
+                    window.headsView()->attention()->heads() == 4);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         ImageSize size;
@@ -241,7 +253,8 @@ private slots:
         window.exportHeadImage(dir.filePath(QStringLiteral("head.png")), size, Overwrite::Refuse);
         const QImage png(dir.filePath(QStringLiteral("head.png")));
         QCOMPARE(png.size(), QSize(640, 480));
-        QVERIFY(png.pixel(10, 10) != png.pixel(320, 240) || png.pixel(320, 240) != png.pixel(600, 400));
+        QVERIFY(png.pixel(10, 10) != png.pixel(320, 240) ||
+                png.pixel(320, 240) != png.pixel(600, 400));
         window.exportGridImage(dir.filePath(QStringLiteral("grid.svg")), size, Overwrite::Refuse);
         QSvgRenderer svg(dir.filePath(QStringLiteral("grid.svg")));
         QVERIFY(svg.isValid());
@@ -251,15 +264,18 @@ private slots:
         QCOMPARE(pdf.read(4), QByteArray("%PDF"));
 
         window.exportData(dir.filePath(QStringLiteral("all.npy")), Overwrite::Refuse);
-        const Tensor back = npy::readFloat(dir.filePath(QStringLiteral("all.npy")).toStdString(), "exported attentions");
+        const Tensor back = npy::readFloat(dir.filePath(QStringLiteral("all.npy")).toStdString(),
+                                           "exported attentions");
         QCOMPARE(back.shape(), (Shape{1, 4, 8, 8}));
         QCOMPARE(back[5], window.headsView()->attention()->attentions[5]);
         window.exportData(dir.filePath(QStringLiteral("head.csv")), Overwrite::Refuse);
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("head.csv"))).size() > 0);
         // never overwrite silently
-        QVERIFY_THROWS_EXCEPTION(Error, window.exportData(dir.filePath(QStringLiteral("all.npy")), Overwrite::Refuse));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, window.exportData(dir.filePath(QStringLiteral("all.npy")), Overwrite::Refuse));
 
-        const QStringList all = window.exportAllHeadImages(dir.filePath(QString()), ImageFormat::Png, size, Overwrite::Refuse);
+        const QStringList all = window.exportAllHeadImages(
+            dir.filePath(QString()), ImageFormat::Png, size, Overwrite::Refuse);
         QCOMPARE(all.size(), 4);
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("layer00_head03.png"))));
     }

@@ -12,7 +12,8 @@ constexpr int kLayoutDpi = 96;
 }
 
 ImageSizeDialog::ImageSizeDialog(ImageFormat format, QSize defaultSize, QWidget* parent)
-    : QDialog(parent), m_format(format) {
+    : QDialog(parent)
+    , m_format(format) {
     setWindowTitle(tr("Image size"));
     m_width = new QSpinBox(this);
     m_width->setRange(64, 20000);

@@ -12,7 +12,8 @@ namespace attnscope {
 
 /**
  * Size of an exported image: width and height of the figure's layout (pixels on screen, points in
- * PDF/SVG) and, for PNG, a scale for print — 300 dpi at the usual 96-dpi layout is a scale of 3.125.
+ * PDF/SVG) and, for PNG, a scale for print — 300 dpi at the usual 96-dpi layout is a scale
+ * of 3.125.
  */
 class ImageSizeDialog : public QDialog {
     Q_OBJECT

@@ -123,7 +123,7 @@ private:
         QCPItemRect* pinRow = nullptr;
         QCPItemRect* pinColumn = nullptr;
         HeadMatrix matrix;
-        int size = -1;        ///< the tokens the axes are sized for
+        int size = -1;         ///< the tokens the axes are sized for
         int uploadedBlock = 0; ///< tokens per map cell in the map's data; 0 = not uploaded
         int gridRow = 0;
         int gridColumn = 0;

@@ -4,7 +4,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -25,7 +24,8 @@ struct AttentionSet {
     std::vector<bool> special;
     /** Sentence mode: each token's [start, end) in code points of `text` (empty otherwise). */
     std::vector<std::pair<int, int>> offsets;
-    /** Where it came from, for titles and the status bar: "attnscope-pronouns", "random", a file. */
+    /** Where it came from, for titles and the status bar: "attnscope-pronouns", "random", a file.
+     */
     QString source;
     /** The input sentence, when there is one. */
     QString text;
@@ -47,7 +47,9 @@ struct HeadMatrix {
     std::vector<float> values;
 
     [[nodiscard]] int size() const { return int(tokens.size()); }
-    [[nodiscard]] float at(int row, int column) const { return values[std::size_t(row) * tokens.size() + std::size_t(column)]; }
+    [[nodiscard]] float at(int row, int column) const {
+        return values[std::size_t(row) * tokens.size() + std::size_t(column)];
+    }
     /** The position of original token `token` among the kept ones, or -1. */
     [[nodiscard]] int indexOf(int token) const;
 };

@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 #include <memory>
 
@@ -15,7 +14,8 @@ class AttentionPlot;
 
 enum class ImageFormat { Png, Svg, Pdf };
 
-/** From a file name's suffix (.png, .svg, .pdf, any case); throws Error naming the file otherwise. */
+/** From a file name's suffix (.png, .svg, .pdf, any case); throws Error naming the file otherwise.
+ */
 ImageFormat imageFormatForPath(const QString& path);
 QString imageSuffix(ImageFormat format);
 
@@ -24,7 +24,8 @@ QString headFileName(int layer, int head, const QString& suffix);
 
 /** Size of an exported image. */
 struct ImageSize {
-    /** Logical size in pixels (points for PDF/SVG); 0 = the figure's natural size for its content. */
+    /** Logical size in pixels (points for PDF/SVG); 0 = the figure's natural size for its content.
+     */
     int width = 0;
     int height = 0;
     /** PNG only: pixels per logical pixel (e.g. 300 dpi for a 100-dpi layout = 3). */
@@ -41,7 +42,8 @@ enum class Overwrite { Refuse, Replace };
  * text as text), atomically (QSaveFile). Throws Error naming the file: existing file with
  * Overwrite::Refuse, bad size, write failure.
  */
-void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size, Overwrite overwrite);
+void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size,
+                 Overwrite overwrite);
 
 /**
  * One image per head of every layer into `folder` as layerLL_headHH.<suffix> (two digits,
@@ -49,9 +51,10 @@ void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size
  * labels and colour scale. `progress(done, total)` may return false to stop. With Overwrite::Refuse
  * nothing is written when any target exists (the error lists it). Returns the files written.
  */
-QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set, const FigureOptions& options,
-                           const QString& folder, ImageFormat format, const ImageSize& size,
-                           Overwrite overwrite, const std::function<bool(int, int)>& progress = {});
+QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
+                           const FigureOptions& options, const QString& folder, ImageFormat format,
+                           const ImageSize& size, Overwrite overwrite,
+                           const std::function<bool(int, int)>& progress = {});
 
 /** [L, H, S, S] float32 .npy (atomic). */
 void exportNpy(const AttentionSet& set, const QString& path, Overwrite overwrite);

@@ -30,12 +30,14 @@ struct FigureOptions {
     friend bool operator==(const FigureOptions&, const FigureOptions&) = default;
 };
 
-/** Stable, untranslated names for settings and the CLI: "viridis", "magma", "grayscale", "diverging". */
+/** Stable, untranslated names for settings and the CLI: "viridis", "magma", "grayscale",
+ * "diverging". */
 QString colorMapKey(ColorMap map);
 /** Parses colorMapKey(); returns false for an unknown name. */
 bool parseColorMap(const QString& key, ColorMap* map);
 QStringList colorMapKeys();
-/** The QCustomPlot gradient (no interpolation of the map itself: that is the colour map's levels). */
+/** The QCustomPlot gradient (no interpolation of the map itself: that is the colour map's levels).
+ */
 QCPColorGradient colorGradient(ColorMap map);
 
 /** Smallest value drawn on a log scale (weights below it get the lowest colour). */

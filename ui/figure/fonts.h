@@ -7,8 +7,8 @@ namespace attnscope {
 
 /**
  * The font for token labels, titles and legends in views and exports: a Latin face with a CJK
- * fallback that is present on the machine (WenQuanYi Micro Hei, installed by tools/setup.sh), so that
- * Chinese tokens never come out as empty boxes — also offscreen and in SVG/PDF.
+ * fallback that is present on the machine (WenQuanYi Micro Hei, installed by tools/setup.sh), so
+ * that Chinese tokens never come out as empty boxes — also offscreen and in SVG/PDF.
  */
 QFont labelFont(qreal pointSize = 9.0);
 

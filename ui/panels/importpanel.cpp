@@ -26,7 +26,8 @@ QWidget* pathRow(QLineEdit* edit, QPushButton* browse, QWidget* parent) {
 
 } // namespace
 
-ImportPanel::ImportPanel(QWidget* parent) : QWidget(parent) {
+ImportPanel::ImportPanel(QWidget* parent)
+    : QWidget(parent) {
     m_attention = new QLineEdit(this);
     m_attention->setObjectName(QStringLiteral("importAttentionPath"));
     m_attention->setPlaceholderText(tr("attentions.npy or .safetensors"));
@@ -38,11 +39,12 @@ ImportPanel::ImportPanel(QWidget* parent) : QWidget(parent) {
     auto* load = new QPushButton(tr("Load"), this);
     load->setObjectName(QStringLiteral("importLoad"));
 
-    auto* help = new QLabel(tr("Attention computed elsewhere, e.g. by a model too big for this "
-                               "machine: a .npy of shape [layers, heads, seq, seq] or [heads, seq, seq] "
-                               "with a tokens file, or a .safetensors file with one [heads, seq, seq] "
-                               "tensor per layer. The README shows the few lines of Python that write them."),
-                            this);
+    auto* help = new QLabel(
+        tr("Attention computed elsewhere, e.g. by a model too big for this "
+           "machine: a .npy of shape [layers, heads, seq, seq] or [heads, seq, seq] "
+           "with a tokens file, or a .safetensors file with one [heads, seq, seq] "
+           "tensor per layer. The README shows the few lines of Python that write them."),
+        this);
     help->setWordWrap(true);
 
     auto* form = new QFormLayout(this);
@@ -52,8 +54,9 @@ ImportPanel::ImportPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(QString(), load);
 
     connect(browseAttention, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Attention file"), lastFolder(),
-                                                          tr("Attention (*.npy *.safetensors);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Attention file"), lastFolder(),
+                                         tr("Attention (*.npy *.safetensors);;All files (*)"));
         if (!path.isEmpty()) {
             rememberFolder(path);
             m_attention->setText(path);
@@ -96,8 +99,9 @@ QString ImportPanel::tokensPath() const {
 }
 
 void ImportPanel::chooseFiles() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import attention"), lastFolder(),
-                                                      tr("Attention (*.npy *.safetensors);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Import attention"), lastFolder(),
+                                     tr("Attention (*.npy *.safetensors);;All files (*)"));
     if (path.isEmpty()) {
         return;
     }
@@ -107,9 +111,10 @@ void ImportPanel::chooseFiles() {
         // the usual companion file next to it, else ask
         const QFileInfo info(path);
         const QString guess = info.dir().filePath(QStringLiteral("tokens.json"));
-        tokens = QFileInfo::exists(guess) ? guess
-                                          : QFileDialog::getOpenFileName(this, tr("Tokens file"), info.absolutePath(),
-                                                                         tr("JSON (*.json);;All files (*)"));
+        tokens = QFileInfo::exists(guess)
+                     ? guess
+                     : QFileDialog::getOpenFileName(this, tr("Tokens file"), info.absolutePath(),
+                                                    tr("JSON (*.json);;All files (*)"));
     }
     setPaths(path, tokens);
     emit requestChanged();

@@ -14,7 +14,8 @@
 
 namespace attnscope {
 
-RandomPanel::RandomPanel(QWidget* parent) : QWidget(parent) {
+RandomPanel::RandomPanel(QWidget* parent)
+    : QWidget(parent) {
     m_seq = new QSpinBox(this);
     m_seq->setObjectName(QStringLiteral("seqBox"));
     m_seq->setRange(1, kMaxSeq);
@@ -46,7 +47,8 @@ RandomPanel::RandomPanel(QWidget* parent) : QWidget(parent) {
     m_temperature->setSingleStep(0.1);
     m_temperature->setDecimals(2);
     m_temperature->setValue(1.0);
-    m_temperature->setToolTip(tr("Divides the scores before the softmax: above 1 flattens, below 1 sharpens."));
+    m_temperature->setToolTip(
+        tr("Divides the scores before the softmax: above 1 flattens, below 1 sharpens."));
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("randomMessage"));
     m_message->setWordWrap(true);
@@ -85,11 +87,12 @@ RandomPanel::RandomPanel(QWidget* parent) : QWidget(parent) {
 std::optional<RandomRequest> RandomPanel::request(QString* error) const {
     if (m_embed->value() % m_heads->value() != 0) {
         if (error) {
-            *error = tr("%1 heads do not divide the embedding size %2 (each head gets embed / heads "
-                        "dimensions). Allowed head counts: %3.")
-                         .arg(m_heads->value())
-                         .arg(m_embed->value())
-                         .arg(QString::fromStdString(allowedHeadCounts(m_embed->value())));
+            *error =
+                tr("%1 heads do not divide the embedding size %2 (each head gets embed / heads "
+                   "dimensions). Allowed head counts: %3.")
+                    .arg(m_heads->value())
+                    .arg(m_embed->value())
+                    .arg(QString::fromStdString(allowedHeadCounts(m_embed->value())));
         }
         return std::nullopt;
     }
@@ -98,22 +101,23 @@ std::optional<RandomRequest> RandomPanel::request(QString* error) const {
     request.spec.embed = m_embed->value();
     request.spec.heads = m_heads->value();
     request.spec.seed = std::uint64_t(m_seed->value());
-    request.spec.distribution = parseDistribution(m_distribution->currentData().toString().toStdString());
+    request.spec.distribution =
+        parseDistribution(m_distribution->currentData().toString().toStdString());
     request.causal = m_causal->isChecked();
     request.temperature = m_temperature->value();
     return request;
 }
 
 void RandomPanel::setRequest(const RandomRequest& request) {
-    const QSignalBlocker b1(m_seq), b2(m_seqSlider), b3(m_embed), b4(m_heads), b5(m_seed), b6(m_distribution),
-        b7(m_causal), b8(m_temperature);
+    const QSignalBlocker b1(m_seq), b2(m_seqSlider), b3(m_embed), b4(m_heads), b5(m_seed),
+        b6(m_distribution), b7(m_causal), b8(m_temperature);
     m_seq->setValue(int(request.spec.seq));
     m_seqSlider->setValue(int(std::min<std::int64_t>(request.spec.seq, m_seqSlider->maximum())));
     m_embed->setValue(int(request.spec.embed));
     m_heads->setValue(int(request.spec.heads));
     m_seed->setValue(int(std::min<std::uint64_t>(request.spec.seed, 2147483647U)));
-    m_distribution->setCurrentIndex(
-        m_distribution->findData(QString::fromStdString(distributionName(request.spec.distribution))));
+    m_distribution->setCurrentIndex(m_distribution->findData(
+        QString::fromStdString(distributionName(request.spec.distribution))));
     m_causal->setChecked(request.causal);
     m_temperature->setValue(request.temperature);
     onChanged();

@@ -71,7 +71,8 @@ ModelExamples ModelExamples::forFolder(const QString& folder) {
         const QJsonArray links = object.value(QStringLiteral("links")).toArray();
         if (!links.isEmpty()) {
             const QJsonObject link = links.first().toObject();
-            if (!readSpan(link.value(QStringLiteral("pronoun")), &example.pronounStart, &example.pronounEnd) ||
+            if (!readSpan(link.value(QStringLiteral("pronoun")), &example.pronounStart,
+                          &example.pronounEnd) ||
                 !readSpan(link.value(QStringLiteral("antecedent")), &example.antecedentStart,
                           &example.antecedentEnd)) {
                 example.pronounStart = example.pronounEnd = -1;
@@ -89,7 +90,8 @@ ModelExamples ModelExamples::forFolder(const QString& folder) {
 }
 
 SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
-    : QWidget(parent), m_builtinFolder(builtinFolder) {
+    : QWidget(parent)
+    , m_builtinFolder(builtinFolder) {
     m_models = new QComboBox(this);
     m_models->setObjectName(QStringLiteral("modelChooser"));
     m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -142,17 +144,20 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
 void SentencePanel::fillModels() {
     m_models->clear();
     if (!m_builtinFolder.isEmpty()) {
-        m_models->addItem(tr("Built-in: %1").arg(QFileInfo(m_builtinFolder).fileName()), m_builtinFolder);
+        m_models->addItem(tr("Built-in: %1").arg(QFileInfo(m_builtinFolder).fileName()),
+                          m_builtinFolder);
     }
     const HubCache cache = HubCache::scan();
     for (const CachedModel& model : cache.models) {
-        const QString label = tr("HF cache: %1 (%2)")
-                                  .arg(QString::fromStdString(model.repoId), QString::fromStdString(model.modelType));
+        const QString label =
+            tr("HF cache: %1 (%2)")
+                .arg(QString::fromStdString(model.repoId), QString::fromStdString(model.modelType));
         m_models->addItem(label, QString::fromStdString(model.path));
         if (!model.hasSafetensors) {
             // listed so the user learns why it cannot be opened
             const int row = m_models->count() - 1;
-            m_models->setItemData(row, tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
+            m_models->setItemData(row,
+                                  tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
                                   Qt::ToolTipRole);
         }
     }
@@ -172,7 +177,8 @@ void SentencePanel::loadExamples() {
         m_exampleBox->addItem(label, example.text);
     }
     syncExampleBox();
-    m_modelNote->setText(modelFolder().isEmpty() ? tr("No model: choose a folder") : QDir::toNativeSeparators(modelFolder()));
+    m_modelNote->setText(modelFolder().isEmpty() ? tr("No model: choose a folder")
+                                                 : QDir::toNativeSeparators(modelFolder()));
 }
 
 void SentencePanel::onModelActivated(int index) {
@@ -191,7 +197,8 @@ void SentencePanel::onModelActivated(int index) {
 }
 
 void SentencePanel::chooseModelFolder() {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder"), lastFolder());
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Open a Hugging Face model folder"), lastFolder());
     if (folder.isEmpty()) {
         return;
     }

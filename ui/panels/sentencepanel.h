@@ -4,7 +4,6 @@
 #include <QString>
 #include <QVector>
 #include <QWidget>
-
 #include <optional>
 
 class QComboBox;
@@ -34,7 +33,8 @@ struct ModelExamples {
     int recommendedLayer = -1;
     int recommendedHead = -1;
 
-    /** Reads `<folder>/examples.json`; falls back to built-in English examples when absent or bad. */
+    /** Reads `<folder>/examples.json`; falls back to built-in English examples when absent or bad.
+     */
     static ModelExamples forFolder(const QString& folder);
 };
 

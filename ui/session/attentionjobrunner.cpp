@@ -10,7 +10,6 @@
 #include <QFutureWatcher>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <chrono>
 #include <exception>
 
@@ -33,8 +32,9 @@ QStringList toQStringList(const std::vector<std::string>& lines) {
     return out;
 }
 
-std::shared_ptr<AttentionSet> computeSentence(const SentenceRequest& request, const ComputeOptions& options,
-                                              ComputeCache& cache, AttentionOutcome& outcome) {
+std::shared_ptr<AttentionSet> computeSentence(const SentenceRequest& request,
+                                              const ComputeOptions& options, ComputeCache& cache,
+                                              AttentionOutcome& outcome) {
     if (request.text.trimmed().isEmpty()) {
         throw Error("the text is empty: type a sentence");
     }
@@ -59,10 +59,11 @@ std::shared_ptr<AttentionSet> computeSentence(const SentenceRequest& request, co
     return set;
 }
 
-std::shared_ptr<AttentionSet> computeRandom(const RandomRequest& request, const ComputeOptions& options,
-                                            ComputeCache& cache) {
+std::shared_ptr<AttentionSet> computeRandom(const RandomRequest& request,
+                                            const ComputeOptions& options, ComputeCache& cache) {
     const Tensor input = makeRandomInput(request.spec, options.memoryBudgetBytes);
-    const std::shared_ptr<const MultiHeadAttention> module = cache.randomModule(request.spec, options.memoryBudgetBytes);
+    const std::shared_ptr<const MultiHeadAttention> module =
+        cache.randomModule(request.spec, options.memoryBudgetBytes);
     const MultiHeadAttention& attention = *module;
     MultiHeadMasks masks;
     masks.causal = request.causal;
@@ -82,12 +83,13 @@ std::shared_ptr<AttentionSet> computeRandom(const RandomRequest& request, const 
     return set;
 }
 
-std::shared_ptr<AttentionSet> computeImport(const ImportRequest& request, AttentionOutcome& outcome) {
+std::shared_ptr<AttentionSet> computeImport(const ImportRequest& request,
+                                            AttentionOutcome& outcome) {
     if (request.attentionPath.isEmpty()) {
         throw Error("no attention file chosen: pick a .npy or .safetensors file");
     }
-    ImportedAttention imported =
-        ImportedAttention::read(request.attentionPath.toStdString(), request.tokensPath.toStdString());
+    ImportedAttention imported = ImportedAttention::read(request.attentionPath.toStdString(),
+                                                         request.tokensPath.toStdString());
     auto set = std::make_shared<AttentionSet>();
     set->attentions = std::move(imported.attentions);
     for (const auto& token : imported.tokens) {
@@ -117,7 +119,8 @@ QString describeRandomRequest(const RandomRequest& request) {
     return text;
 }
 
-AttentionJobRunner::AttentionJobRunner(QObject* parent) : QObject(parent) {
+AttentionJobRunner::AttentionJobRunner(QObject* parent)
+    : QObject(parent) {
     qRegisterMetaType<AttentionOutcome>();
 }
 
@@ -166,8 +169,8 @@ std::shared_ptr<const TextModel> ComputeCache::model(const QString& folder) {
     return loaded;
 }
 
-std::shared_ptr<const MultiHeadAttention> ComputeCache::randomModule(const RandomSpec& spec,
-                                                                     std::uint64_t memoryBudgetBytes) {
+std::shared_ptr<const MultiHeadAttention>
+ComputeCache::randomModule(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
     std::lock_guard lock(m_mutex);
     const RandomKey key{spec.embed, spec.heads, spec.seed, spec.distribution};
     if (m_randomModule && key == m_randomKey) {

@@ -5,13 +5,12 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace attnscope {
 
@@ -28,7 +27,8 @@ public:
     /** Loads `folder` once and keeps it. Throws Error. */
     std::shared_ptr<const TextModel> model(const QString& folder);
     /** The module for `spec` (seq is ignored). Throws Error. */
-    std::shared_ptr<const MultiHeadAttention> randomModule(const RandomSpec& spec, std::uint64_t memoryBudgetBytes);
+    std::shared_ptr<const MultiHeadAttention> randomModule(const RandomSpec& spec,
+                                                           std::uint64_t memoryBudgetBytes);
 
 private:
     std::mutex m_mutex;
@@ -41,7 +41,8 @@ private:
         friend bool operator==(const RandomKey&, const RandomKey&) = default;
     };
     RandomKey m_randomKey;
-    std::shared_ptr<const MultiHeadAttention> m_randomModule; ///< the last one only: weights are big
+    std::shared_ptr<const MultiHeadAttention>
+        m_randomModule; ///< the last one only: weights are big
 };
 
 /**
@@ -49,9 +50,9 @@ private:
  *
  * Every submit() gets a generation number and cancels the computation before it (through the
  * engine's CancellationToken, so a slider drag does not queue work); a result whose generation is
- * no longer the newest is dropped (hotspot's jobtracker pattern). Loaded models are cached by folder,
- * so typing in the sentence box only tokenizes and runs. At most one computation runs at a time;
- * a request arriving meanwhile replaces any waiting one.
+ * no longer the newest is dropped (hotspot's jobtracker pattern). Loaded models are cached by
+ * folder, so typing in the sentence box only tokenizes and runs. At most one computation runs at a
+ * time; a request arriving meanwhile replaces any waiting one.
  */
 class AttentionJobRunner : public QObject {
     Q_OBJECT
@@ -73,7 +74,8 @@ public:
     void setThreads(int threads) { m_threads = threads; }
     [[nodiscard]] int threads() const { return m_threads; }
 
-    /** Runs `request` on the calling thread (the worker body; also used by tests and benchmarks). */
+    /** Runs `request` on the calling thread (the worker body; also used by tests and benchmarks).
+     */
     static AttentionOutcome compute(const AttentionRequest& request, int threads,
                                     const CancellationToken& cancel, ComputeCache& cache);
 

@@ -1,17 +1,18 @@
 #include "ui/views/headsview.h"
 
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QCursor>
 #include <QToolTip>
 #include <QVBoxLayout>
 
 namespace attnscope {
 
-HeadsView::HeadsView(QWidget* parent) : QWidget(parent) {
+HeadsView::HeadsView(QWidget* parent)
+    : QWidget(parent) {
     m_grid = new AttentionPlot(this);
     m_grid->setObjectName(QStringLiteral("headsGrid"));
     m_grid->setFocusPolicy(Qt::StrongFocus);
@@ -56,15 +57,19 @@ HeadsView::HeadsView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_splitter, 1);
     layout->addWidget(m_readout);
 
-    connect(m_layerBox, &QSpinBox::valueChanged, this, [this](int value) { selectHead(value, m_head); });
-    connect(m_headBox, &QSpinBox::valueChanged, this, [this](int value) { selectHead(m_layer, value); });
+    connect(m_layerBox, &QSpinBox::valueChanged, this,
+            [this](int value) { selectHead(value, m_head); });
+    connect(m_headBox, &QSpinBox::valueChanged, this,
+            [this](int value) { selectHead(m_layer, value); });
     for (AttentionPlot* plot : {m_grid, m_single}) {
         connect(plot, &AttentionPlot::cellHovered, this, [this, plot](const PlotHit& hit) {
             onHovered(hit);
             // the same words next to the cursor, where the eye is
             if (hit.valid && m_set) {
-                QToolTip::showText(QCursor::pos(),
-                                   tr("L%1 H%2  %3").arg(hit.layer).arg(hit.head).arg(describeCell(*m_set, hit)), plot);
+                QToolTip::showText(
+                    QCursor::pos(),
+                    tr("L%1 H%2  %3").arg(hit.layer).arg(hit.head).arg(describeCell(*m_set, hit)),
+                    plot);
             } else {
                 QToolTip::hideText();
             }
@@ -215,10 +220,14 @@ void HeadsView::updateReadout() {
     }
     QStringList parts;
     if (m_hover.valid) {
-        parts << tr("L%1 H%2  %3").arg(m_hover.layer).arg(m_hover.head).arg(describeCell(*m_set, m_hover));
+        parts << tr("L%1 H%2  %3")
+                     .arg(m_hover.layer)
+                     .arg(m_hover.head)
+                     .arg(describeCell(*m_set, m_hover));
     }
     if (m_pinQuery >= 0) {
-        // the pinned cell's value in the head shown large, as drawn (renormalised when hiding specials)
+        // the pinned cell's value in the head shown large, as drawn (renormalised when hiding
+        // specials)
         PlotHit pinned;
         pinned.valid = true;
         pinned.layer = m_layer;
@@ -230,13 +239,17 @@ void HeadsView::updateReadout() {
         const int column = matrix.indexOf(m_pinKey);
         if (row >= 0 && column >= 0) {
             pinned.weight = matrix.at(row, column);
-            parts << tr("Pinned (L%1 H%2): %3").arg(m_layer).arg(m_head).arg(describeCell(*m_set, pinned));
+            parts << tr("Pinned (L%1 H%2): %3")
+                         .arg(m_layer)
+                         .arg(m_head)
+                         .arg(describeCell(*m_set, pinned));
         } else {
             parts << tr("Pinned token is hidden (special token)");
         }
     }
     if (parts.isEmpty()) {
-        parts << tr("Hover over a cell for its exact weight; click to pin a query row and key column.");
+        parts << tr(
+            "Hover over a cell for its exact weight; click to pin a query row and key column.");
     }
     m_readout->setText(parts.join(QStringLiteral("    ")));
 }

@@ -3,7 +3,6 @@
 #include "ui/figure/attentionplot.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QLabel;

@@ -24,12 +24,14 @@ void fillTokens(QComboBox* box, const AttentionSet* set) {
             box->addItem(QStringLiteral("%1: %2").arg(i).arg(set->tokens.value(i)), i);
         }
     }
-    box->setCurrentIndex(previous >= 0 && previous < box->count() ? previous : (box->count() > 0 ? 0 : -1));
+    box->setCurrentIndex(previous >= 0 && previous < box->count() ? previous
+                                                                  : (box->count() > 0 ? 0 : -1));
 }
 
 } // namespace
 
-LinkFinder::LinkFinder(QWidget* parent) : QWidget(parent) {
+LinkFinder::LinkFinder(QWidget* parent)
+    : QWidget(parent) {
     m_query = new QComboBox(this);
     m_query->setObjectName(QStringLiteral("linkQuery"));
     m_key = new QComboBox(this);
@@ -92,7 +94,8 @@ LinkFinder::LinkFinder(QWidget* parent) : QWidget(parent) {
         const auto* layerItem = m_table->item(row, 1);
         const auto* headItem = m_table->item(row, 2);
         if (layerItem && headItem) {
-            emit headActivated(layerItem->data(Qt::DisplayRole).toInt(), headItem->data(Qt::DisplayRole).toInt());
+            emit headActivated(layerItem->data(Qt::DisplayRole).toInt(),
+                               headItem->data(Qt::DisplayRole).toInt());
         }
     });
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
@@ -102,7 +105,8 @@ LinkFinder::LinkFinder(QWidget* parent) : QWidget(parent) {
         int head = 0;
         int layer = 0;
         m_map->data()->coordToCell(m_plot->xAxis->pixelToCoord(event->position().x()),
-                                   m_plot->yAxis->pixelToCoord(event->position().y()), &head, &layer);
+                                   m_plot->yAxis->pixelToCoord(event->position().y()), &head,
+                                   &layer);
         if (layer >= 0 && layer < m_set->layers() && head >= 0 && head < m_set->heads()) {
             emit headActivated(layer, head);
         }

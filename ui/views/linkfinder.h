@@ -4,7 +4,6 @@
 #include "ui/figure/figureoptions.h"
 
 #include <QWidget>
-
 #include <memory>
 
 class QComboBox;

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fails when a C++ file does not follow the checked-in .clang-format (what CI runs first).
+# Usage: tools/check_format.sh [--fix]   (--fix rewrites the files in place instead)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+mapfile -t files < <(git ls-files '*.cpp' '*.h')
+if [[ "${1:-}" == "--fix" ]]; then
+  clang-format -i "${files[@]}"
+  exit 0
+fi
+if ! clang-format --dry-run --Werror "${files[@]}"; then
+  echo "attnscope: these files do not follow .clang-format; run tools/check_format.sh --fix" >&2
+  exit 1
+fi
+echo "attnscope: ${#files[@]} files follow .clang-format"
