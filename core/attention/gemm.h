@@ -95,6 +95,8 @@ public:
     [[nodiscard]] PackedRhsView view() const noexcept {
         return {m_data.data(), m_depth, m_width, m_depth * kTileCols};
     }
+    /** Bytes the packed copy holds. */
+    [[nodiscard]] std::uint64_t bytes() const noexcept { return m_data.size() * sizeof(float); }
 
 private:
     AlignedVector<float> m_data;

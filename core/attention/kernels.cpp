@@ -184,8 +184,10 @@ void attendBlock(const AttentionProblem& p, std::int64_t b, std::int64_t h, std:
     for (std::int64_t r = 0; r < rows; ++r)
         softmaxRow(scores + r * T, visibleKeys, p.logitScale, rowMasks(p, b, h, s0 + r));
 
-    multiplyPacked(scores, T, rows, head.values.leading(visibleKeys), 0, p.valueDim, nullptr,
-                   p.output.head(b, h) + s0 * p.output.rowStride, p.output.rowStride, edgeRows);
+    if (p.output.base != nullptr)
+        multiplyPacked(scores, T, rows, head.values.leading(visibleKeys), 0, p.valueDim, nullptr,
+                       p.output.head(b, h) + s0 * p.output.rowStride, p.output.rowStride,
+                       edgeRows);
 }
 
 /** Packed floats of one head: keys then values. */
@@ -212,22 +214,20 @@ std::uint64_t attentionWorkingBytes(std::int64_t batch, std::int64_t heads, std:
                                     std::int64_t valueDim, bool weightsKept, int threads) noexcept {
     // Saturating throughout: the shapes come from users and may be absurd; the budget check then
     // refuses instead of an overflow slipping under it.
-    auto u = [](std::int64_t v) {
-        return static_cast<std::uint64_t>(v < 0 ? 0 : v);
+    // Panels are whole register tiles wide: round up without overflowing for absurd sizes.
+    auto panels = [](std::int64_t v) {
+        return v / kTileCols + (v % kTileCols != 0 ? 1 : 0);
     };
-    auto roundUp = [](std::uint64_t v, std::uint64_t step) {
-        return saturatingMul(v / step + (v % step != 0 ? 1 : 0), step);
-    };
-    const std::uint64_t panelCols = static_cast<std::uint64_t>(kTileCols);
-    const std::uint64_t packedKeys = saturatingMul(u(headDim), roundUp(u(keySeq), panelCols));
-    const std::uint64_t packedValues = saturatingMul(u(keySeq), roundUp(u(valueDim), panelCols));
+    const std::uint64_t packedKeys = saturatingProduct({headDim, panels(keySeq), kTileCols});
+    const std::uint64_t packedValues = saturatingProduct({keySeq, panels(valueDim), kTileCols});
     std::uint64_t floats =
-        saturatingMul(saturatingMul(u(batch), u(heads)), saturatingAdd(packedKeys, packedValues));
-    const std::uint64_t rows = u(queryBlockRows(seq, keySeq));
-    std::uint64_t perWorker = u(kTileRows * kGemmDepthBlock); // multiplyPacked's edge rows
+        saturatingMul(saturatingProduct({batch, heads}), saturatingAdd(packedKeys, packedValues));
+    // multiplyPacked's edge rows, and a block's scores when the weights are not kept
+    std::uint64_t perWorker = saturatingProduct({kTileRows, kGemmDepthBlock});
     if (!weightsKept)
-        perWorker = saturatingAdd(perWorker, saturatingMul(rows, u(keySeq)));
-    floats = saturatingAdd(floats, saturatingMul(perWorker, u(threads)));
+        perWorker =
+            saturatingAdd(perWorker, saturatingProduct({queryBlockRows(seq, keySeq), keySeq}));
+    floats = saturatingAdd(floats, saturatingMul(perWorker, saturatingProduct({threads})));
     return saturatingMul(floats, sizeof(float));
 }
 
@@ -240,6 +240,8 @@ void runAttention(const AttentionProblem& p, int threads, const CancellationToke
 
     if (p.keySeq == 0) {
         // No keys at all: every row is "nothing to attend to".
+        if (p.output.base == nullptr)
+            return;
         for (std::int64_t b = 0; b < p.batch; ++b)
             for (std::int64_t h = 0; h < p.heads; ++h)
                 for (std::int64_t s = 0; s < p.seq; ++s)
@@ -249,16 +251,20 @@ void runAttention(const AttentionProblem& p, int threads, const CancellationToke
 
     // Each head's keys and values are packed once here, not by every block of its queries (at
     // 2048 keys a head has 32 blocks; re-packing its keys for each cost as much as the product).
-    const std::int64_t headFloats = packedHeadFloats(p.keySeq, p.headDim, p.valueDim);
+    // Without an output the values are never read: not packed either.
+    const bool values = p.output.base != nullptr;
+    const std::int64_t headFloats = values ? packedHeadFloats(p.keySeq, p.headDim, p.valueDim)
+                                           : packedRhsFloats(p.headDim, p.keySeq);
     AlignedVector<float> packed(static_cast<std::size_t>(p.batch * p.heads * headFloats));
     std::vector<PackedHead> packedHeads(static_cast<std::size_t>(p.batch * p.heads));
     parallelForBlocks(threads, p.batch * p.heads, cancel, [&](std::int64_t index) {
         const std::int64_t b = index / p.heads, h = index % p.heads;
         float* keys = packed.data() + index * headFloats;
-        float* values = keys + packedRhsFloats(p.headDim, p.keySeq);
-        packedHeads[static_cast<std::size_t>(index)] = {
-            packRhsTransposed(p.key.head(b, h), p.key.rowStride, p.keySeq, p.headDim, keys),
-            packRhsRows(p.value.head(b, h), p.value.rowStride, p.keySeq, p.valueDim, values)};
+        PackedHead& head = packedHeads[static_cast<std::size_t>(index)];
+        head.keys = packRhsTransposed(p.key.head(b, h), p.key.rowStride, p.keySeq, p.headDim, keys);
+        if (values)
+            head.values = packRhsRows(p.value.head(b, h), p.value.rowStride, p.keySeq, p.valueDim,
+                                      keys + packedRhsFloats(p.headDim, p.keySeq));
     });
 
     struct WorkerScratch {

@@ -48,7 +48,7 @@ struct MutableHeadLayout {
 struct AttentionProblem {
     std::int64_t batch = 0, heads = 0, seq = 0, keySeq = 0, headDim = 0, valueDim = 0;
     HeadLayout query, key, value;
-    MutableHeadLayout output;
+    MutableHeadLayout output; ///< base null: weights only (no values are read)
     float* weights = nullptr; ///< [B, H, S, keySeq] contiguous, or null
     float logitScale = 1.0f;  ///< scale / temperature
 
@@ -91,6 +91,17 @@ template <typename MaskT>
 bool checkAttentionMaskShape(const MaskT& mask, std::int64_t batch, std::int64_t heads,
                              std::int64_t seq, std::int64_t keySeq, const std::string& what,
                              bool flatBatchHeads);
+
+/**
+ * Checks the masks against the problem's shape (batch, heads, seq set) and points the problem at
+ * them; they cover the first `maskedKeys` keys. PyTorch's [B*H, S, T] form is accepted with
+ * `flatBatchHeads` (MultiHeadAttention's attn_mask). Throws Error naming the mask.
+ */
+void setMasks(AttentionProblem& p, const AttentionMasks& masks, std::int64_t maskedKeys,
+              bool flatBatchHeads);
+
+/** Throws Error when neither needWeights nor needOutput is set. */
+void requireSomethingToCompute(const AttentionParams& params);
 
 /** scale / temperature, with scale defaulting to 1/sqrt(headDim); throws Error when invalid. */
 float resolveLogitScale(const AttentionParams& params, std::int64_t headDim);

@@ -1,6 +1,7 @@
 #include "core/attention/linear.h"
 
 #include "core/attention/kernels.h"
+#include "core/attention/memorybudget.h"
 #include "core/attention/validation.h"
 #include "core/base/error.h"
 
@@ -66,6 +67,11 @@ Tensor LinearLayer::forward(const Tensor& input, const ComputeOptions& options) 
     const Shape outShape = linearOutputShape(input, m_weight, bias, m_name);
     return applyPacked(input, outShape, *m_packed, bias, resolveThreadCount(options.threads),
                        options.cancel);
+}
+
+std::uint64_t LinearLayer::residentBytes() const noexcept {
+    std::uint64_t bytes = saturatingProduct({m_weight.numel() + m_bias.numel(), sizeof(float)});
+    return m_packed ? saturatingAdd(bytes, m_packed->bytes()) : bytes;
 }
 
 } // namespace attnscope

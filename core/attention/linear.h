@@ -38,6 +38,8 @@ public:
 
     [[nodiscard]] const Tensor& weight() const noexcept { return m_weight; }
     [[nodiscard]] const Tensor& bias() const noexcept { return m_bias; }
+    /** Bytes the layer holds: weight, bias and the packed copy of the weight. */
+    [[nodiscard]] std::uint64_t residentBytes() const noexcept;
 
 private:
     Tensor m_weight;

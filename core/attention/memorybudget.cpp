@@ -51,6 +51,13 @@ std::uint64_t saturatingAdd(std::uint64_t a, std::uint64_t b) noexcept {
     return a + b;
 }
 
+std::uint64_t saturatingProduct(std::initializer_list<std::int64_t> sizes) noexcept {
+    std::uint64_t product = 1;
+    for (const std::int64_t size : sizes)
+        product = saturatingMul(product, size > 0 ? static_cast<std::uint64_t>(size) : 0);
+    return product;
+}
+
 void checkMemoryBudget(std::uint64_t neededBytes, std::uint64_t budgetBytes,
                        const std::string& what) {
     const std::uint64_t budget = budgetBytes == 0 ? defaultMemoryBudget() : budgetBytes;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace attnscope {
@@ -20,6 +21,11 @@ std::string formatBytes(std::uint64_t bytes);
  */
 std::uint64_t saturatingMul(std::uint64_t a, std::uint64_t b) noexcept;
 std::uint64_t saturatingAdd(std::uint64_t a, std::uint64_t b) noexcept;
+/**
+ * The product of sizes (element counts, dimensions, bytes per element), saturating like
+ * saturatingMul; a negative size counts as 0. The one way estimates multiply shapes.
+ */
+std::uint64_t saturatingProduct(std::initializer_list<std::int64_t> sizes) noexcept;
 
 /**
  * Throws Error when `neededBytes` exceeds the budget (0 = defaultMemoryBudget()), with a message

@@ -12,21 +12,7 @@
 
 namespace attnscope {
 
-namespace {
-
-std::uint64_t asBytes(std::int64_t v) {
-    return static_cast<std::uint64_t>(v < 0 ? 0 : v);
-}
-
-/** Product of sizes as a float count, saturating instead of overflowing. */
-std::uint64_t floats(std::initializer_list<std::int64_t> sizes) {
-    std::uint64_t n = 1;
-    for (std::int64_t s : sizes)
-        n = saturatingMul(n, asBytes(s));
-    return n;
-}
-
-} // namespace
+namespace {} // namespace
 
 namespace detail {
 /** A module's four projection weights, each packed as Wᵀ (see gemm.h). */
@@ -120,6 +106,19 @@ MultiHeadAttention::MultiHeadAttention(MultiHeadAttentionWeights weights)
     m_packed = std::move(packedProjections);
 }
 
+std::uint64_t MultiHeadAttention::residentBytes() const noexcept {
+    const MultiHeadAttentionWeights& w = m_weights;
+    std::uint64_t bytes = 0;
+    for (const Tensor* t : {&w.inProjWeight, &w.qProjWeight, &w.kProjWeight, &w.vProjWeight,
+                            &w.inProjBias, &w.outProjWeight, &w.outProjBias, &w.biasK, &w.biasV})
+        bytes = saturatingAdd(bytes, saturatingProduct({t->numel(), sizeof(float)}));
+    if (m_packed)
+        for (const detail::PackedRhs* p :
+             {&m_packed->query, &m_packed->key, &m_packed->value, &m_packed->out})
+            bytes = saturatingAdd(bytes, p->bytes());
+    return bytes;
+}
+
 MultiHeadAttention MultiHeadAttention::fromStateDict(const safetensors::File& file,
                                                      std::int64_t numHeads, bool addZeroAttention,
                                                      const std::string& keyPrefix) {
@@ -167,14 +166,15 @@ std::uint64_t MultiHeadAttention::estimateForwardBytes(std::int64_t batch, std::
     const std::int64_t extra =
         (m_weights.biasK.empty() ? 0 : 1) + (m_weights.addZeroAttention ? 1 : 0);
     const std::int64_t keys = keySeq + extra;
-    std::uint64_t n = floats({batch, seq, E});                            // query input
-    n = saturatingAdd(n, floats({batch, keySeq, m_keyDim + m_valueDim})); // key/value inputs
-    n = saturatingAdd(n, floats({batch, seq, E}));                        // projected q
-    n = saturatingAdd(n, floats({batch, keys, 2 * E}));                   // projected k, v
-    n = saturatingAdd(n, floats({batch, seq, E}));                        // heads concatenated
-    n = saturatingAdd(n, floats({batch, seq, E}));                        // output
+    std::uint64_t n = saturatingProduct({batch, seq, E}); // query input
+    n = saturatingAdd(
+        n, saturatingProduct({batch, keySeq, m_keyDim + m_valueDim})); // key/value inputs
+    n = saturatingAdd(n, saturatingProduct({batch, seq, E}));          // projected q
+    n = saturatingAdd(n, saturatingProduct({batch, keys, 2 * E}));     // projected k, v
+    n = saturatingAdd(n, saturatingProduct({batch, seq, E}));          // heads concatenated
+    n = saturatingAdd(n, saturatingProduct({batch, seq, E}));          // output
     if (needWeights)
-        n = saturatingAdd(n, floats({batch, m_weights.numHeads, seq, keys}));
+        n = saturatingAdd(n, saturatingProduct({batch, m_weights.numHeads, seq, keys}));
     const std::uint64_t bytes = saturatingMul(n, sizeof(float));
     const std::int64_t headDim = E / m_weights.numHeads;
     return saturatingAdd(bytes,
@@ -233,24 +233,11 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
     p.keySeq = keys;
     p.headDim = Dh;
     p.valueDim = Dh;
-    p.maskedKeys = T;
-    p.causal = masks.causal;
-    if (masks.keyPadding != nullptr) {
-        requireShape(masks.keyPadding->shape(), {B, T}, "key padding mask");
-        p.keyPadding = masks.keyPadding->data();
-    }
-    if (masks.hidden != nullptr) {
-        p.hiddenPerHead = detail::checkAttentionMaskShape(*masks.hidden, B, H, S, T,
-                                                          "boolean attention mask", true);
-        p.hidden = masks.hidden->data();
-    }
-    if (masks.additive != nullptr) {
-        p.additivePerHead = detail::checkAttentionMaskShape(*masks.additive, B, H, S, T,
-                                                            "additive attention mask", true);
-        requireFiniteOrNegativeInfinity(*masks.additive, "additive attention mask");
-        p.additive = masks.additive->data();
-    }
+    // Appended keys (bias_k, zero attention) are never masked, as PyTorch pads its masks.
+    detail::setMasks(p, {masks.causal, masks.keyPadding, masks.hidden, masks.additive}, T,
+                     /*flatBatchHeads=*/true);
     p.logitScale = detail::resolveLogitScale(params, Dh);
+    detail::requireSomethingToCompute(params);
 
     const int threads = resolveThreadCount(options.threads);
     checkMemoryBudget(estimateForwardBytes(B, S, T, params.needWeights, threads),
@@ -268,7 +255,9 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
     // In-projections, laid out [B, S, E] / [B, keys, E]: head h is columns [h·Dh, (h+1)·Dh).
     AlignedVector<float> projectedQuery(static_cast<std::size_t>(B * S * E));
     AlignedVector<float> projectedKey(static_cast<std::size_t>(B * keys * E));
-    AlignedVector<float> projectedValue(static_cast<std::size_t>(B * keys * E));
+    // Values feed only the output: a weights-only forward neither projects nor reads them.
+    const bool output = params.needOutput;
+    AlignedVector<float> projectedValue(static_cast<std::size_t>(output ? B * keys * E : 0));
 
     const MultiHeadAttentionWeights& w = m_weights;
     const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
@@ -288,34 +277,42 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
                              out.data() + b * keys * E, E});
     };
     addKeyValueTasks(keyInput, m_packed->key, bias ? bias + E : nullptr, projectedKey);
-    addKeyValueTasks(valueInput, m_packed->value, bias ? bias + 2 * E : nullptr, projectedValue);
+    if (output)
+        addKeyValueTasks(valueInput, m_packed->value, bias ? bias + 2 * E : nullptr,
+                         projectedValue);
     detail::runLinear(tasks, threads, options.cancel);
 
     if (hasBiasKV) {
         // PyTorch appends bias_k / bias_v after the projection, as one more key of every batch.
         for (std::int64_t b = 0; b < B; ++b) {
             std::copy_n(w.biasK.data(), E, projectedKey.data() + (b * keys + T) * E);
-            std::copy_n(w.biasV.data(), E, projectedValue.data() + (b * keys + T) * E);
+            if (output)
+                std::copy_n(w.biasV.data(), E, projectedValue.data() + (b * keys + T) * E);
         }
     }
     if (m_weights.addZeroAttention) {
         // add_zero_attn appends a zero key and value (after bias_k / bias_v) to every batch.
         for (std::int64_t b = 0; b < B; ++b) {
             std::fill_n(projectedKey.data() + (b * keys + keys - 1) * E, E, 0.0f);
-            std::fill_n(projectedValue.data() + (b * keys + keys - 1) * E, E, 0.0f);
+            if (output)
+                std::fill_n(projectedValue.data() + (b * keys + keys - 1) * E, E, 0.0f);
         }
     }
 
     AttentionResult result;
     if (params.needWeights)
         result.weights = Tensor::uninitialized({B, H, S, keys});
-    AlignedVector<float> heads(static_cast<std::size_t>(B * S * E));
+    AlignedVector<float> heads(static_cast<std::size_t>(output ? B * S * E : 0));
     p.query = {projectedQuery.data(), S * E, Dh, E};
     p.key = {projectedKey.data(), keys * E, Dh, E};
-    p.value = {projectedValue.data(), keys * E, Dh, E};
-    p.output = {heads.data(), S * E, Dh, E};
+    if (output) {
+        p.value = {projectedValue.data(), keys * E, Dh, E};
+        p.output = {heads.data(), S * E, Dh, E};
+    }
     p.weights = params.needWeights ? result.weights.data() : nullptr;
     detail::runAttention(p, threads, options.cancel);
+    if (!output)
+        return result;
 
     result.output = Tensor::uninitialized({B, S, E});
     const float* outBias = w.outProjBias.empty() ? nullptr : w.outProjBias.data();

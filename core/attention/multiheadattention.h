@@ -76,6 +76,8 @@ public:
     [[nodiscard]] std::int64_t keyDim() const noexcept { return m_keyDim; }
     [[nodiscard]] std::int64_t valueDim() const noexcept { return m_valueDim; }
     [[nodiscard]] const MultiHeadAttentionWeights& weights() const noexcept { return m_weights; }
+    /** Bytes the module holds: its weights and their packed copies for the kernel. */
+    [[nodiscard]] std::uint64_t residentBytes() const noexcept;
 
     /**
      * query [B, S, E]; key [B, T, kdim] and value [B, T, vdim], or both null for self-attention.

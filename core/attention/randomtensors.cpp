@@ -124,8 +124,10 @@ void validateSpec(const RandomSpec& spec) {
                     ")");
 }
 
-std::uint64_t u64(std::int64_t v) {
-    return static_cast<std::uint64_t>(v);
+/** Bytes of the four [E, E] projection weights and their biases. */
+std::uint64_t weightBytes(std::int64_t E) {
+    return saturatingMul(saturatingAdd(saturatingProduct({4, E, E}), saturatingProduct({4, E})),
+                         sizeof(float));
 }
 
 std::string describeSizes(const RandomSpec& spec) {
@@ -138,9 +140,8 @@ std::string describeSizes(const RandomSpec& spec) {
 Tensor makeRandomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
     validateSpec(spec);
     const std::int64_t E = spec.embed;
-    const std::uint64_t count =
-        saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
-    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
+    checkMemoryBudget(saturatingProduct({spec.batch, spec.seq, E, sizeof(float)}),
+                      memoryBudgetBytes, describeSizes(spec));
     // One stream per batch item: growing seq keeps every earlier row of every item.
     Tensor input({spec.batch, spec.seq, E});
     const std::int64_t rowsPerItem = spec.seq * E;
@@ -158,9 +159,7 @@ MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec,
                                             std::uint64_t memoryBudgetBytes) {
     validateSpec(spec);
     const std::int64_t E = spec.embed;
-    std::uint64_t count = saturatingMul(4, saturatingMul(u64(E), u64(E)));
-    count = saturatingAdd(count, saturatingMul(4, u64(E)));
-    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
+    checkMemoryBudget(weightBytes(E), memoryBudgetBytes, describeSizes(spec));
 
     // Variance 1/E keeps projected queries and keys at unit variance, so q·k/sqrt(Dh) does too.
     const double weightStd = 1.0 / std::sqrt(static_cast<double>(E));
@@ -180,10 +179,9 @@ MultiHeadAttentionWeights makeRandomWeights(const RandomSpec& spec,
 RandomProblem makeRandomProblem(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
     validateSpec(spec);
     const std::int64_t E = spec.embed;
-    std::uint64_t count = saturatingMul(u64(spec.batch), saturatingMul(u64(spec.seq), u64(E)));
-    count = saturatingAdd(count, saturatingMul(4, saturatingMul(u64(E), u64(E))));
-    count = saturatingAdd(count, saturatingMul(4, u64(E)));
-    checkMemoryBudget(saturatingMul(count, sizeof(float)), memoryBudgetBytes, describeSizes(spec));
+    checkMemoryBudget(
+        saturatingAdd(saturatingProduct({spec.batch, spec.seq, E, sizeof(float)}), weightBytes(E)),
+        memoryBudgetBytes, describeSizes(spec));
 
     RandomProblem problem;
     problem.input = makeRandomInput(spec, memoryBudgetBytes);

@@ -36,6 +36,33 @@ template bool checkAttentionMaskShape<MaskTensor>(const MaskTensor&, std::int64_
                                                   std::int64_t, std::int64_t, const std::string&,
                                                   bool);
 
+void setMasks(AttentionProblem& p, const AttentionMasks& masks, std::int64_t maskedKeys,
+              bool flatBatchHeads) {
+    const std::int64_t B = p.batch, H = p.heads, S = p.seq, T = maskedKeys;
+    p.maskedKeys = T;
+    p.causal = masks.causal;
+    if (masks.keyPadding != nullptr) {
+        requireShape(masks.keyPadding->shape(), {B, T}, "key padding mask");
+        p.keyPadding = masks.keyPadding->data();
+    }
+    if (masks.hidden != nullptr) {
+        p.hiddenPerHead = checkAttentionMaskShape(*masks.hidden, B, H, S, T,
+                                                  "boolean attention mask", flatBatchHeads);
+        p.hidden = masks.hidden->data();
+    }
+    if (masks.additive != nullptr) {
+        p.additivePerHead = checkAttentionMaskShape(*masks.additive, B, H, S, T,
+                                                    "additive attention mask", flatBatchHeads);
+        requireFiniteOrNegativeInfinity(*masks.additive, "additive attention mask");
+        p.additive = masks.additive->data();
+    }
+}
+
+void requireSomethingToCompute(const AttentionParams& params) {
+    if (!params.needWeights && !params.needOutput)
+        throw Error("nothing to compute: neither the weights nor the output are asked for");
+}
+
 float resolveLogitScale(const AttentionParams& params, std::int64_t headDim) {
     if (!(params.temperature > 0.0f) || !std::isfinite(params.temperature))
         throw Error("temperature must be a finite number > 0, got " +
@@ -53,16 +80,12 @@ std::uint64_t estimateScaledDotProductBytes(std::int64_t batch, std::int64_t hea
                                             std::int64_t seq, std::int64_t keySeq,
                                             std::int64_t headDim, std::int64_t valueDim,
                                             bool needWeights, int threads) {
-    auto u = [](std::int64_t v) {
-        return static_cast<std::uint64_t>(v < 0 ? 0 : v);
-    };
-    const std::uint64_t bh = saturatingMul(u(batch), u(heads));
-    std::uint64_t floats = saturatingMul(bh, saturatingMul(u(seq), u(headDim)));             // Q
-    floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(keySeq), u(headDim)))); // K
-    floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(keySeq), u(valueDim))));
-    floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(seq), u(valueDim)))); // out
+    std::uint64_t floats = saturatingProduct({batch, heads, seq, headDim});              // Q
+    floats = saturatingAdd(floats, saturatingProduct({batch, heads, keySeq, headDim}));  // K
+    floats = saturatingAdd(floats, saturatingProduct({batch, heads, keySeq, valueDim})); // V
+    floats = saturatingAdd(floats, saturatingProduct({batch, heads, seq, valueDim}));    // out
     if (needWeights)
-        floats = saturatingAdd(floats, saturatingMul(bh, saturatingMul(u(seq), u(keySeq))));
+        floats = saturatingAdd(floats, saturatingProduct({batch, heads, seq, keySeq}));
     const std::uint64_t bytes = saturatingMul(floats, sizeof(float));
     return saturatingAdd(bytes, detail::attentionWorkingBytes(batch, heads, seq, keySeq, headDim,
                                                               valueDim, needWeights, threads));
@@ -93,24 +116,9 @@ AttentionResult scaledDotProductAttention(const Tensor& query, const Tensor& key
     p.keySeq = T;
     p.headDim = Dh;
     p.valueDim = Dv;
-    p.maskedKeys = T;
-    p.causal = masks.causal;
-    if (masks.keyPadding != nullptr) {
-        requireShape(masks.keyPadding->shape(), {B, T}, "key padding mask");
-        p.keyPadding = masks.keyPadding->data();
-    }
-    if (masks.hidden != nullptr) {
-        p.hiddenPerHead = detail::checkAttentionMaskShape(*masks.hidden, B, H, S, T,
-                                                          "boolean attention mask", false);
-        p.hidden = masks.hidden->data();
-    }
-    if (masks.additive != nullptr) {
-        p.additivePerHead = detail::checkAttentionMaskShape(*masks.additive, B, H, S, T,
-                                                            "additive attention mask", false);
-        requireFiniteOrNegativeInfinity(*masks.additive, "additive attention mask");
-        p.additive = masks.additive->data();
-    }
+    detail::setMasks(p, masks, T, /*flatBatchHeads=*/false);
     p.logitScale = detail::resolveLogitScale(params, Dh);
+    detail::requireSomethingToCompute(params);
 
     const int threads = resolveThreadCount(options.threads);
     checkMemoryBudget(
@@ -123,17 +131,21 @@ AttentionResult scaledDotProductAttention(const Tensor& query, const Tensor& key
     requireFinite(value, "value");
 
     AttentionResult result;
-    result.output = Tensor::uninitialized({B, H, S, Dv});
+    if (params.needOutput)
+        result.output = Tensor::uninitialized({B, H, S, Dv});
     if (params.needWeights)
         result.weights = Tensor::uninitialized({B, H, S, T});
 
     p.query = {query.data(), H * S * Dh, S * Dh, Dh};
     p.key = {key.data(), H * T * Dh, T * Dh, Dh};
-    p.value = {value.data(), H * T * Dv, T * Dv, Dv};
-    p.output = {result.output.data(), H * S * Dv, S * Dv, Dv};
+    if (params.needOutput) {
+        p.value = {value.data(), H * T * Dv, T * Dv, Dv};
+        p.output = {result.output.data(), H * S * Dv, S * Dv, Dv};
+    }
     p.weights = params.needWeights ? result.weights.data() : nullptr;
     detail::runAttention(p, threads, options.cancel);
-    requireFiniteResult(result.output);
+    if (params.needOutput)
+        requireFiniteResult(result.output);
     return result;
 }
 

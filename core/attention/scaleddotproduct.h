@@ -36,11 +36,20 @@ struct AttentionParams {
     float temperature = 1.0f;
     /** Return the attention probabilities of every head ([B, H, S, T]). */
     bool needWeights = true;
+    /**
+     * Compute the output: p·v (and MultiHeadAttention's value and output projections). A view that
+     * shows only the weights turns it off: about half the work of a short sequence. The weights
+     * are the same bits either way. At least one of needWeights and needOutput must be set.
+     */
+    bool needOutput = true;
 };
 
 struct AttentionResult {
-    Tensor
-        output; ///< [B, H, S, Dv] for scaledDotProductAttention, [B, S, E] for MultiHeadAttention
+    /**
+     * [B, H, S, Dv] for scaledDotProductAttention, [B, S, E] for MultiHeadAttention; empty
+     * without needOutput.
+     */
+    Tensor output;
     Tensor weights; ///< [B, H, S, T] when needWeights, else empty
 };
 

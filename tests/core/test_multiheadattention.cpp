@@ -17,9 +17,12 @@ using testing::errorOf;
 
 namespace {
 
+/** A module under test; unnamed options are off. */
 struct ModuleSpec {
-    std::int64_t E, H, kdim, vdim;
-    bool bias, biasKV, zeroAttn;
+    std::int64_t E = 0, H = 0, kdim = 0, vdim = 0;
+    bool bias = false;     ///< in_proj_bias and out_proj.bias
+    bool biasKV = false;   ///< add_bias_kv
+    bool zeroAttn = false; ///< add_zero_attn
 };
 
 MultiHeadAttentionWeights makeWeights(const ModuleSpec& m, std::uint64_t seed) {
@@ -46,10 +49,16 @@ MultiHeadAttentionWeights makeWeights(const ModuleSpec& m, std::uint64_t seed) {
     return w;
 }
 
+/** One forward pass to check against the reference; unnamed masks are off. */
 struct Case {
     ModuleSpec module;
-    std::int64_t B, S, T;
-    bool self, causal, keyPadding, hidden, additive, perHead;
+    std::int64_t B = 1, S = 1, T = 1;
+    bool self = false;       ///< self-attention (T == S, key = value = query)
+    bool causal = false;     ///< is_causal
+    bool keyPadding = false; ///< a key_padding_mask
+    bool hidden = false;     ///< a boolean attn_mask
+    bool additive = false;   ///< a float attn_mask
+    bool perHead = false;    ///< the attn_mask is [B*H, S, T] rather than [S, T]
 };
 
 } // namespace
@@ -66,6 +75,7 @@ private slots:
     void selfAttentionIsPermutationEquivariant();
     void fullyMaskedRowGivesOutProjBias();
     void withoutWeightsSameOutput();
+    void withoutOutputSameWeights();
     void fromStateDictReadsPyTorchNames();
     void fromStateDictErrors();
     void constructorErrors_data();
@@ -77,43 +87,59 @@ private slots:
 
 void TestMultiHeadAttention::matchesReference_data() {
     QTest::addColumn<Case>("spec");
-    const ModuleSpec plain{16, 4, 16, 16, true, false, false};
-    const ModuleSpec noBias{16, 4, 16, 16, false, false, false};
-    const ModuleSpec kvdims{12, 3, 7, 5, true, false, false};
-    const ModuleSpec biasKV{16, 2, 16, 16, true, true, false};
-    const ModuleSpec zero{16, 2, 16, 16, true, false, true};
-    const ModuleSpec both{12, 3, 12, 12, true, true, true};
-    const ModuleSpec oneHead{8, 1, 8, 8, true, false, false};
-    const ModuleSpec headDim1{5, 5, 5, 5, true, false, false};
-    const ModuleSpec wide{64, 8, 64, 64, true, false, false};
-    //                          module   B  S    T    self   causal padding hidden additive perHead
-    QTest::newRow("self_seq1") << Case{plain, 1, 1, 1, true, false, false, false, false, false};
-    QTest::newRow("self_one_head")
-        << Case{oneHead, 2, 5, 5, true, false, false, false, false, false};
+    const ModuleSpec plain{.E = 16, .H = 4, .kdim = 16, .vdim = 16, .bias = true};
+    const ModuleSpec noBias{.E = 16, .H = 4, .kdim = 16, .vdim = 16};
+    const ModuleSpec kvdims{.E = 12, .H = 3, .kdim = 7, .vdim = 5, .bias = true};
+    const ModuleSpec biasKV{.E = 16, .H = 2, .kdim = 16, .vdim = 16, .bias = true, .biasKV = true};
+    const ModuleSpec zero{.E = 16, .H = 2, .kdim = 16, .vdim = 16, .bias = true, .zeroAttn = true};
+    const ModuleSpec both{
+        .E = 12, .H = 3, .kdim = 12, .vdim = 12, .bias = true, .biasKV = true, .zeroAttn = true};
+    const ModuleSpec oneHead{.E = 8, .H = 1, .kdim = 8, .vdim = 8, .bias = true};
+    const ModuleSpec headDim1{.E = 5, .H = 5, .kdim = 5, .vdim = 5, .bias = true};
+    const ModuleSpec wide{.E = 64, .H = 8, .kdim = 64, .vdim = 64, .bias = true};
+    QTest::newRow("self_seq1") << Case{.module = plain, .B = 1, .S = 1, .T = 1, .self = true};
+    QTest::newRow("self_one_head") << Case{.module = oneHead, .B = 2, .S = 5, .T = 5, .self = true};
     QTest::newRow("self_head_dim1")
-        << Case{headDim1, 1, 6, 6, true, false, false, false, false, false};
-    QTest::newRow("self_no_bias") << Case{noBias, 2, 7, 7, true, false, false, false, false, false};
-    QTest::newRow("cross_T_ne_S") << Case{plain, 2, 5, 9, false, false, false, false, false, false};
-    QTest::newRow("cross_kdim_vdim")
-        << Case{kvdims, 2, 4, 6, false, false, false, false, false, false};
-    QTest::newRow("bias_kv") << Case{biasKV, 2, 5, 5, true, false, true, false, false, false};
-    QTest::newRow("zero_attn") << Case{zero, 2, 5, 7, false, true, false, false, false, false};
-    QTest::newRow("bias_kv_and_zero_attn_masks")
-        << Case{both, 2, 6, 6, true, true, true, false, true, false};
-    QTest::newRow("causal") << Case{plain, 2, 9, 9, true, true, false, false, false, false};
+        << Case{.module = headDim1, .B = 1, .S = 6, .T = 6, .self = true};
+    QTest::newRow("self_no_bias") << Case{.module = noBias, .B = 2, .S = 7, .T = 7, .self = true};
+    QTest::newRow("cross_T_ne_S") << Case{.module = plain, .B = 2, .S = 5, .T = 9};
+    QTest::newRow("cross_kdim_vdim") << Case{.module = kvdims, .B = 2, .S = 4, .T = 6};
+    QTest::newRow("bias_kv") << Case{
+        .module = biasKV, .B = 2, .S = 5, .T = 5, .self = true, .keyPadding = true};
+    QTest::newRow("zero_attn") << Case{.module = zero, .B = 2, .S = 5, .T = 7, .causal = true};
+    QTest::newRow("bias_kv_and_zero_attn_masks") << Case{.module = both,
+                                                         .B = 2,
+                                                         .S = 6,
+                                                         .T = 6,
+                                                         .self = true,
+                                                         .causal = true,
+                                                         .keyPadding = true,
+                                                         .additive = true};
+    QTest::newRow("causal") << Case{
+        .module = plain, .B = 2, .S = 9, .T = 9, .self = true, .causal = true};
     QTest::newRow("causal_cross_T_gt_S")
-        << Case{plain, 1, 4, 8, false, true, false, false, false, false};
-    QTest::newRow("key_padding") << Case{plain, 3, 6, 6, true, false, true, false, false, false};
-    QTest::newRow("hidden_2d") << Case{plain, 2, 6, 8, false, false, false, true, false, false};
-    QTest::newRow("hidden_BH") << Case{plain, 2, 6, 8, false, false, false, true, false, true};
-    QTest::newRow("additive_2d") << Case{plain, 2, 6, 6, true, false, false, false, true, false};
-    QTest::newRow("additive_BH") << Case{plain, 2, 6, 6, true, false, false, false, true, true};
-    QTest::newRow("causal_padding_additive")
-        << Case{plain, 2, 8, 8, true, true, true, false, true, false};
+        << Case{.module = plain, .B = 1, .S = 4, .T = 8, .causal = true};
+    QTest::newRow("key_padding") << Case{
+        .module = plain, .B = 3, .S = 6, .T = 6, .self = true, .keyPadding = true};
+    QTest::newRow("hidden_2d") << Case{.module = plain, .B = 2, .S = 6, .T = 8, .hidden = true};
+    QTest::newRow("hidden_BH") << Case{
+        .module = plain, .B = 2, .S = 6, .T = 8, .hidden = true, .perHead = true};
+    QTest::newRow("additive_2d") << Case{
+        .module = plain, .B = 2, .S = 6, .T = 6, .self = true, .additive = true};
+    QTest::newRow("additive_BH") << Case{
+        .module = plain, .B = 2, .S = 6, .T = 6, .self = true, .additive = true, .perHead = true};
+    QTest::newRow("causal_padding_additive") << Case{.module = plain,
+                                                     .B = 2,
+                                                     .S = 8,
+                                                     .T = 8,
+                                                     .self = true,
+                                                     .causal = true,
+                                                     .keyPadding = true,
+                                                     .additive = true};
     QTest::newRow("wide_two_blocks")
-        << Case{wide, 1, 150, 150, true, false, true, false, false, false};
+        << Case{.module = wide, .B = 1, .S = 150, .T = 150, .self = true, .keyPadding = true};
     QTest::newRow("wide_causal_blocks")
-        << Case{wide, 2, 140, 140, true, true, false, false, false, false};
+        << Case{.module = wide, .B = 2, .S = 140, .T = 140, .self = true, .causal = true};
 }
 
 void TestMultiHeadAttention::matchesReference() {
@@ -164,7 +190,8 @@ void TestMultiHeadAttention::matchesReference() {
 
 void TestMultiHeadAttention::threadCountDoesNotChangeBits() {
     // Large enough for many projection tiles and query blocks.
-    const MultiHeadAttention mha(makeWeights({96, 6, 96, 96, true, false, false}, 9));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 96, .H = 6, .kdim = 96, .vdim = 96, .bias = true}, 9));
     const Tensor x = testing::randomTensor({2, 300, 96}, 10);
     MultiHeadMasks masks;
     masks.causal = true;
@@ -182,7 +209,8 @@ void TestMultiHeadAttention::threadCountDoesNotChangeBits() {
 
 void TestMultiHeadAttention::selfAttentionIsPermutationEquivariant() {
     // Without positions or masks, self-attention commutes with permuting the sequence.
-    const MultiHeadAttention mha(makeWeights({16, 4, 16, 16, true, false, false}, 11));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 16, .H = 4, .kdim = 16, .vdim = 16, .bias = true}, 11));
     const std::int64_t S = 9;
     const Tensor x = testing::randomTensor({1, S, 16}, 12);
     const std::int64_t perm[S] = {4, 8, 0, 2, 7, 1, 6, 3, 5};
@@ -203,7 +231,8 @@ void TestMultiHeadAttention::selfAttentionIsPermutationEquivariant() {
 }
 
 void TestMultiHeadAttention::fullyMaskedRowGivesOutProjBias() {
-    const MultiHeadAttentionWeights w = makeWeights({8, 2, 8, 8, true, false, false}, 13);
+    const MultiHeadAttentionWeights w =
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 13);
     const MultiHeadAttention mha(w);
     const Tensor x = testing::randomTensor({2, 3, 8}, 14);
     MaskTensor padding({2, 3}, 0);
@@ -222,7 +251,8 @@ void TestMultiHeadAttention::fullyMaskedRowGivesOutProjBias() {
 }
 
 void TestMultiHeadAttention::withoutWeightsSameOutput() {
-    const MultiHeadAttention mha(makeWeights({32, 4, 32, 32, true, false, false}, 15));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 32, .H = 4, .kdim = 32, .vdim = 32, .bias = true}, 15));
     const Tensor x = testing::randomTensor({1, 200, 32}, 16);
     AttentionParams noWeights;
     noWeights.needWeights = false;
@@ -232,9 +262,46 @@ void TestMultiHeadAttention::withoutWeightsSameOutput() {
     QVERIFY(with.output == without.output);
 }
 
+void TestMultiHeadAttention::withoutOutputSameWeights() {
+    // The weights of a forward that skips the values, p·v and the out-projection are the same
+    // bits, with appended keys (bias_k, zero attention) and masks too; the output stays empty.
+    for (const ModuleSpec& spec :
+         {ModuleSpec{.E = 32, .H = 4, .kdim = 32, .vdim = 32, .bias = true}, ModuleSpec{.E = 12,
+                                                                             .H = 3,
+                                                                             .kdim = 7,
+                                                                             .vdim = 5,
+                                                                             .bias = true,
+                                                                             .biasKV = true,
+                                                                             .zeroAttn = true}}) {
+        const MultiHeadAttention mha(makeWeights(spec, 31));
+        const Tensor q = testing::randomTensor({2, 37, spec.E}, 32);
+        const Tensor k = testing::randomTensor({2, 29, spec.kdim}, 33);
+        const Tensor v = testing::randomTensor({2, 29, spec.vdim}, 34);
+        MultiHeadMasks masks;
+        masks.causal = true;
+        AttentionParams weightsOnly;
+        weightsOnly.needOutput = false;
+        ComputeOptions options;
+        options.threads = 2;
+        const AttentionResult full = mha.forward(q, &k, &v, masks, {}, options);
+        const AttentionResult only = mha.forward(q, &k, &v, masks, weightsOnly, options);
+        QVERIFY(only.output.empty());
+        QVERIFY(testing::bitwiseEqual(only.weights, full.weights));
+    }
+    const MultiHeadAttention mha(makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8}, 35));
+    AttentionParams nothing;
+    nothing.needWeights = false;
+    nothing.needOutput = false;
+    QVERIFY(
+        errorOf([&] {
+            (void)mha.forward(testing::randomTensor({1, 3, 8}, 36), nullptr, nullptr, {}, nothing);
+        }).contains("nothing to compute"));
+}
+
 void TestMultiHeadAttention::fromStateDictReadsPyTorchNames() {
     QTemporaryDir dir;
-    const MultiHeadAttentionWeights w = makeWeights({12, 3, 7, 5, true, true, false}, 17);
+    const MultiHeadAttentionWeights w =
+        makeWeights({.E = 12, .H = 3, .kdim = 7, .vdim = 5, .bias = true, .biasKV = true}, 17);
     const std::string path = dir.filePath("mha.safetensors").toStdString();
     safetensors::write(path, {{"q_proj_weight", w.qProjWeight},
                               {"k_proj_weight", w.kProjWeight},
@@ -258,7 +325,8 @@ void TestMultiHeadAttention::fromStateDictReadsPyTorchNames() {
 
 void TestMultiHeadAttention::fromStateDictErrors() {
     QTemporaryDir dir;
-    const MultiHeadAttentionWeights w = makeWeights({8, 2, 8, 8, true, false, false}, 21);
+    const MultiHeadAttentionWeights w =
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 21);
     auto load = [&](const std::vector<std::pair<std::string, Tensor>>& tensors,
                     std::int64_t heads) {
         const std::string path = dir.filePath("sd.safetensors").toStdString();
@@ -303,7 +371,8 @@ void TestMultiHeadAttention::constructorErrors_data() {
 void TestMultiHeadAttention::constructorErrors() {
     QFETCH(int, which);
     QFETCH(QString, expected);
-    MultiHeadAttentionWeights w = makeWeights({8, 2, 8, 8, true, false, false}, 23);
+    MultiHeadAttentionWeights w =
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 23);
     switch (which) {
     case 0:
         w.numHeads = 0;
@@ -341,8 +410,10 @@ void TestMultiHeadAttention::constructorErrors() {
 }
 
 void TestMultiHeadAttention::forwardErrors() {
-    const MultiHeadAttention mha(makeWeights({8, 2, 8, 8, true, false, false}, 25));
-    const MultiHeadAttention crossOnly(makeWeights({8, 2, 5, 8, true, false, false}, 26));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 25));
+    const MultiHeadAttention crossOnly(
+        makeWeights({.E = 8, .H = 2, .kdim = 5, .vdim = 8, .bias = true}, 26));
     const Tensor x = testing::randomTensor({2, 3, 8}, 27);
     const Tensor k = testing::randomTensor({2, 4, 8}, 28);
     Tensor nanQuery = x;
@@ -376,7 +447,8 @@ void TestMultiHeadAttention::forwardErrors() {
 }
 
 void TestMultiHeadAttention::memoryEstimateRefusesBeforeAllocating() {
-    const MultiHeadAttention mha(makeWeights({8, 2, 8, 8, true, false, false}, 29));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 29));
     // A million queries × a million keys would need terabytes for the weights alone; the refusal
     // must come from the estimate (the inputs here are tiny, so nothing is allocated first).
     const std::uint64_t bytes = mha.estimateForwardBytes(1, 1'000'000, 1'000'000, true, 2);
@@ -399,7 +471,8 @@ void TestMultiHeadAttention::memoryEstimateRefusesBeforeAllocating() {
 
 void TestMultiHeadAttention::overflowIsAnErrorNotNaN() {
     // Finite inputs whose products overflow float32 must not come back as NaN weights.
-    const MultiHeadAttention mha(makeWeights({8, 2, 8, 8, true, false, false}, 31));
+    const MultiHeadAttention mha(
+        makeWeights({.E = 8, .H = 2, .kdim = 8, .vdim = 8, .bias = true}, 31));
     const Tensor huge({1, 3, 8}, 3e38f);
     QString e = errorOf([&] { (void)mha.forward(huge); });
     QVERIFY2(e.contains("overflow"), qPrintable(e));
