@@ -4,7 +4,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mapfile -t files < <(git ls-files '*.cpp' '*.h')
+# Tracked and new (not ignored) files that exist: a deleted file is not checked.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.h' |
+                     sort -u | while read -r f; do [[ -f "$f" ]] && echo "$f"; done)
 if [[ "${1:-}" == "--fix" ]]; then
   clang-format -i "${files[@]}"
   exit 0

@@ -186,8 +186,7 @@ void attendBlock(const AttentionProblem& p, std::int64_t b, std::int64_t h, std:
 
     if (p.output.base != nullptr)
         multiplyPacked(scores, T, rows, head.values.leading(visibleKeys), 0, p.valueDim, nullptr,
-                       p.output.head(b, h) + s0 * p.output.rowStride, p.output.rowStride,
-                       edgeRows);
+                       p.output.head(b, h) + s0 * p.output.rowStride, p.output.rowStride, edgeRows);
 }
 
 /** Packed floats of one head: keys then values. */
