@@ -1,5 +1,7 @@
 #include "core/io/hubcache.h"
 
+#include "core/models/modelfamily.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QDir>
@@ -20,8 +22,6 @@ namespace attnscope {
 
 namespace {
 
-// The model types core/models runs (see supportedModelTypes() in core/models/modelconfig.h).
-constexpr const char* kSupportedTypes[] = {"bert", "roberta", "distilbert", "gpt2"};
 constexpr qint64 kMaxJsonBytes = qint64{16} << 20;
 const QString kModelsPrefix = QStringLiteral("models--");
 
@@ -135,7 +135,7 @@ Verdict examineSnapshot(const QString& repoId, const QFileInfo& snapshotInfo) {
     const std::string modelType = str(type.toString());
     if (!HubCache::isSupportedModelType(modelType)) {
         verdict.reason =
-            "model_type \"" + modelType + "\" is not supported (bert, roberta, distilbert, gpt2)";
+            "model_type \"" + modelType + "\" is not supported (" + supportedModelTypes() + ")";
         return verdict;
     }
 
@@ -264,8 +264,8 @@ void scanRoot(const QString& root, HubCache& cache, std::set<std::string>& seen)
 } // namespace
 
 bool HubCache::isSupportedModelType(const std::string& modelType) {
-    return std::find(std::begin(kSupportedTypes), std::end(kSupportedTypes), modelType) !=
-           std::end(kSupportedTypes);
+    // The families core/models runs (core/models/modelfamily.h).
+    return findModelFamily(modelType) != nullptr;
 }
 
 std::vector<std::string> HubCache::locations() {

@@ -6,8 +6,7 @@
 
 namespace attnscope {
 
-/** The architectures attnscope runs, one per supported `model_type` of config.json. */
-enum class ModelFamily { Bert, Roberta, DistilBert, Gpt2 };
+struct ModelFamily; // core/models/modelfamily.h
 
 /** The feed-forward nonlinearities of transformers' ACT2FN that the supported models use. */
 enum class Activation {
@@ -17,8 +16,6 @@ enum class Activation {
     Silu,    ///< "silu" / "swish": x·sigmoid(x)
 };
 
-/** "bert, roberta, distilbert, gpt2": the model types load() accepts, for messages. */
-std::string supportedModelTypes();
 /** "gelu, gelu_new, ...": the activation names accepted in config.json, for messages. */
 std::string supportedActivations();
 
@@ -27,9 +24,11 @@ std::string supportedActivations();
  * whatever the family calls them (DistilBERT's `dim`/`n_heads`, GPT-2's `n_embd`/`n_head`, ...).
  * Fields that real configs on the Hub often omit take transformers' class defaults (e.g. GPT-2's
  * `n_inner` null → 4·n_embd, BERT's `layer_norm_eps` → 1e-12); the sizes are required.
+ * Each family's ModelFamily::readConfig (core/models/modelfamily.h) fills in its fields.
  */
 struct ModelConfig {
-    ModelFamily family = ModelFamily::Bert;
+    /** The row of modelFamilies() for modelType; parseModelConfig never leaves it null. */
+    const ModelFamily* family = nullptr;
     std::string modelType;             ///< as written in config.json ("bert", "gpt2", ...)
     std::int64_t hiddenSize = 0;       ///< E
     std::int64_t numHeads = 0;         ///< H, divides E
@@ -58,7 +57,8 @@ struct ModelConfig {
 };
 
 /**
- * Parses the contents of a config.json. `source` (its path) starts every error message, which
+ * Parses the contents of a config.json: reads `model_type`, finds its row of modelFamilies() and
+ * lets the family read the rest. `source` (its path) starts every error message, which
  * names the field and what was expected: a missing or ill-typed size, an unsupported model_type
  * (listing the supported ones) or hidden_act, a head count that does not divide the hidden size,
  * or an option that changes the computation in a way attnscope does not implement (relative

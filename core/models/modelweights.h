@@ -50,8 +50,9 @@ struct WeightNaming {
  * ("LayerNorm.gamma" / "LayerNorm.beta") become "weight" / "bias". Tensors are converted to
  * float32 (from F32, F16, BF16 or F64) only when taken.
  *
- * A family's loader take()s every tensor it needs with the shape config.json implies, then calls
- * finish(), which reports everything that was missing at once.
+ * A family's buildNetwork (core/models/modelfamily.h) take()s every tensor it needs with the
+ * shape config.json implies, then calls finish(), which reports everything that was missing at
+ * once.
  */
 class ModelWeights {
 public:

@@ -2,8 +2,7 @@
 
 #include "core/attention/memorybudget.h"
 #include "core/base/error.h"
-#include "core/models/bertfamily.h"
-#include "core/models/gpt2.h"
+#include "core/models/modelfamily.h"
 #include "core/models/transformernetwork.h"
 
 #include <QDir>
@@ -42,10 +41,9 @@ TransformerModel TransformerModel::load(const std::string& folder) {
     auto impl = std::make_unique<Impl>();
     impl->folder = folder;
     impl->config = loadModelConfig(dir.filePath(QStringLiteral("config.json")).toStdString());
-    const bool gpt2 = impl->config.family == ModelFamily::Gpt2;
-    ModelWeights weights =
-        ModelWeights::open(folder, gpt2 ? gpt2Naming() : bertFamilyNaming(impl->config.family));
-    impl->network = gpt2 ? loadGpt2(impl->config, weights) : loadBertFamily(impl->config, weights);
+    const ModelFamily& family = *impl->config.family;
+    ModelWeights weights = ModelWeights::open(folder, family.weightNaming());
+    impl->network = family.buildNetwork(impl->config, weights);
     impl->weightsDescription = weights.description();
     impl->unusedTensors = weights.unusedTensors();
     return TransformerModel(std::move(impl));
@@ -82,18 +80,14 @@ int TransformerModel::vocabSize() const noexcept {
 
 std::uint64_t TransformerModel::estimateRunBytes(std::int64_t tokens, int threads) const {
     const ModelConfig& c = m_impl->config;
-    const auto u = [](std::int64_t v) {
-        return static_cast<std::uint64_t>(std::max<std::int64_t>(v, 0));
-    };
-    const std::uint64_t S = u(tokens), E = u(c.hiddenSize), I = u(c.intermediateSize);
-    const std::uint64_t squares = saturatingMul(saturatingMul(S, S), u(c.numHeads));
+    const std::int64_t S = tokens, E = c.hiddenSize;
     // Kept for the whole run: every layer's attention plus the output hidden states.
-    std::uint64_t floats = saturatingMul(squares, u(c.numLayers));
-    floats = saturatingAdd(floats, saturatingMul(S, E));
+    std::uint64_t floats = saturatingProduct({c.numLayers, c.numHeads, S, S});
+    floats = saturatingAdd(floats, saturatingProduct({S, E}));
     // One layer at a time: its input, residual and normed copies, output, the feed-forward
     // activations (one copy of the inner width live at a time).
-    floats = saturatingAdd(floats, saturatingMul(4, saturatingMul(S, E)));
-    floats = saturatingAdd(floats, saturatingMul(S, I));
+    floats = saturatingAdd(floats, saturatingProduct({4, S, E}));
+    floats = saturatingAdd(floats, saturatingProduct({S, c.intermediateSize}));
     std::uint64_t bytes = saturatingMul(floats, sizeof(float));
     if (!m_impl->network.blocks.empty())
         bytes = saturatingAdd(bytes, m_impl->network.blocks.front().attention.estimateForwardBytes(
@@ -111,7 +105,9 @@ ModelOutput TransformerModel::run(const std::vector<int>& ids,
     if (ids.size() > static_cast<std::size_t>(maxPositions()))
         throw Error(name + ": " + std::to_string(ids.size()) + " tokens, but the model accepts " +
                     "at most " + std::to_string(maxPositions()) + " (its position table" +
-                    (c.family == ModelFamily::Roberta ? " minus pad_token_id + 1" : "") +
+                    (network.embeddings.scheme == PositionScheme::AfterPadding
+                         ? " minus pad_token_id + 1"
+                         : "") +
                     "); truncate the input");
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] < 0 || ids[i] >= c.vocabSize)
@@ -143,6 +139,31 @@ ModelOutput TransformerModel::run(const std::vector<int>& ids,
         layerNormInPlace(x, *network.finalNorm, options);
     output.hiddenStates = x.reshaped({S, E});
     return output;
+}
+
+std::uint64_t TransformerModel::residentBytes() const noexcept {
+    const TransformerNetwork& network = m_impl->network;
+    const auto bytes = [](const Tensor& t) {
+        return saturatingProduct({t.numel(), sizeof(float)});
+    };
+    const auto norm = [&](const LayerNormWeights& n) {
+        return saturatingAdd(bytes(n.weight), bytes(n.bias));
+    };
+    const Embeddings& e = network.embeddings;
+    std::uint64_t total =
+        saturatingAdd(saturatingAdd(bytes(e.word), bytes(e.position)), bytes(e.tokenType));
+    if (e.norm)
+        total = saturatingAdd(total, norm(*e.norm));
+    for (const TransformerBlock& block : network.blocks) {
+        total = saturatingAdd(total, block.attention.residentBytes());
+        total = saturatingAdd(
+            total, saturatingAdd(block.ffnIn.residentBytes(), block.ffnOut.residentBytes()));
+        total =
+            saturatingAdd(total, saturatingAdd(norm(block.attentionNorm), norm(block.outputNorm)));
+    }
+    if (network.finalNorm)
+        total = saturatingAdd(total, norm(*network.finalNorm));
+    return total;
 }
 
 } // namespace attnscope

@@ -27,12 +27,12 @@ struct ModelOutput {
  * A Hugging Face transformer loaded from a model folder and run in float32 on attnscope's
  * attention engine, to look at the attention of every layer and head.
  *
- * Supported: `model_type` bert, roberta, distilbert and gpt2, with the weights in
- * model.safetensors or sharded safetensors (see ModelWeights for the names and layouts accepted).
- * The task heads of a checkpoint (masked-LM, classifier, question answering, LM head, pooler) are
- * ignored: the output is the base model's. Input is token ids (tokenize with core/tokenize), one
- * sequence, attention over every token (no padding mask, as transformers does without an
- * attention_mask), token type 0.
+ * Supported: the `model_type`s of modelFamilies() (core/models/modelfamily.h: bert, roberta,
+ * distilbert and gpt2), with the weights in model.safetensors or sharded safetensors (see
+ * ModelWeights for the names and layouts accepted). The task heads of a checkpoint (masked-LM,
+ * classifier, question answering, LM head, pooler) are ignored: the output is the base model's.
+ * Input is token ids (tokenize with core/tokenize), one sequence, attention over every token (no
+ * padding mask, as transformers does without an attention_mask), token type 0.
  *
  * A loaded model is immutable; run() is const and may be called from several threads at once.
  */
@@ -61,8 +61,8 @@ public:
 
     /**
      * The longest input run() accepts: the position table's rows (max_position_embeddings /
-     * n_positions), minus pad_token_id + 1 for RoBERTa, whose positions start after the pad id.
-     * Callers truncate longer text to this.
+     * n_positions), minus pad_token_id + 1 when positions start after the pad id
+     * (PositionScheme::AfterPadding: RoBERTa). Callers truncate longer text to this.
      */
     [[nodiscard]] int maxPositions() const noexcept;
     [[nodiscard]] int layers() const noexcept;
@@ -75,6 +75,9 @@ public:
      * (L·H·S² floats), the hidden states and the largest layer's working set.
      */
     [[nodiscard]] std::uint64_t estimateRunBytes(std::int64_t tokens, int threads) const;
+
+    /** Bytes the loaded network holds: every weight and the copies packed for the kernel. */
+    [[nodiscard]] std::uint64_t residentBytes() const noexcept;
 
     /**
      * Runs the model on `ids` (one sequence). Throws Error when ids is empty, longer than

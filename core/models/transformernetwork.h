@@ -11,7 +11,8 @@ namespace attnscope {
 
 /**
  * The layers of a loaded model in the order they run: embeddings, the blocks, and (for pre-LN
- * models) a final LayerNorm. What a family loader (bertfamily.h, gpt2.h) builds from a checkpoint.
+ * models) a final LayerNorm. What a family's ModelFamily::buildNetwork (core/models/modelfamily.h)
+ * builds from a checkpoint.
  */
 struct TransformerNetwork {
     Embeddings embeddings;

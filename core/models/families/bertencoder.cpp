@@ -1,4 +1,4 @@
-#include "core/models/bertfamily.h"
+#include "core/models/families/bertencoder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,37 +7,6 @@
 namespace attnscope {
 
 namespace {
-
-/** config.json's names for the sizes, which the two layouts of this family spell differently. */
-struct FieldNames {
-    const char* hidden;
-    const char* intermediate;
-    const char* positions;
-};
-
-/** Tensor names inside one layer, BERT's or DistilBERT's. */
-struct LayerNames {
-    const char* query;
-    const char* key;
-    const char* value;
-    const char* attentionOut;
-    const char* attentionNorm;
-    const char* ffnIn;
-    const char* ffnOut;
-    const char* outputNorm;
-};
-
-constexpr LayerNames kBertLayer{"attention.self.query",
-                                "attention.self.key",
-                                "attention.self.value",
-                                "attention.output.dense",
-                                "attention.output.LayerNorm",
-                                "intermediate.dense",
-                                "output.dense",
-                                "output.LayerNorm"};
-constexpr LayerNames kDistilBertLayer{"attention.q_lin",   "attention.k_lin",  "attention.v_lin",
-                                      "attention.out_lin", "sa_layer_norm",    "ffn.lin1",
-                                      "ffn.lin2",          "output_layer_norm"};
 
 std::string shapeOf(const char* a, const char* b) {
     return std::string("[") + a + ", " + b + "]";
@@ -60,13 +29,10 @@ Tensor packRows(const Tensor& q, const Tensor& k, const Tensor& v) {
 
 class Loader {
 public:
-    Loader(const ModelConfig& config, ModelWeights& weights)
-        : m_config(config)
-        , m_weights(weights)
-        , m_fields(
-              config.family == ModelFamily::DistilBert
-                  ? FieldNames{"dim", "hidden_dim", "max_position_embeddings"}
-                  : FieldNames{"hidden_size", "intermediate_size", "max_position_embeddings"}) {}
+    Loader(const BertEncoderLayout& layout, const ModelConfig& config, ModelWeights& weights)
+        : m_layout(layout)
+        , m_config(config)
+        , m_weights(weights) {}
 
     Tensor vector(const std::string& name, std::int64_t size, const char* field) {
         return m_weights.take(name, {size}, shapeOf(field));
@@ -79,30 +45,30 @@ public:
 
     LayerNormWeights norm(const std::string& prefix) {
         const std::int64_t E = m_config.hiddenSize;
-        return {vector(prefix + ".weight", E, m_fields.hidden),
-                vector(prefix + ".bias", E, m_fields.hidden), m_config.layerNormEps};
+        return {vector(prefix + ".weight", E, m_layout.hiddenField),
+                vector(prefix + ".bias", E, m_layout.hiddenField), m_config.layerNormEps};
     }
 
     Embeddings embeddings() {
         const ModelConfig& c = m_config;
+        const char* h = m_layout.hiddenField;
         Embeddings emb;
-        emb.word = matrix("embeddings.word_embeddings.weight", c.vocabSize, "vocab_size",
-                          c.hiddenSize, m_fields.hidden);
+        emb.word =
+            matrix("embeddings.word_embeddings.weight", c.vocabSize, "vocab_size", c.hiddenSize, h);
         const std::string positionName = "embeddings.position_embeddings.weight";
-        if (c.family == ModelFamily::DistilBert && c.sinusoidalPositions &&
+        if (m_layout.computeMissingSinusoidalTable && c.sinusoidalPositions &&
             !m_weights.contains(positionName))
             emb.position = sinusoidalPositionTable(c.positionEmbeddings, c.hiddenSize);
         else
-            emb.position = matrix(positionName, c.positionEmbeddings, m_fields.positions,
-                                  c.hiddenSize, m_fields.hidden);
-        if (c.family != ModelFamily::DistilBert)
+            emb.position = matrix(positionName, c.positionEmbeddings, m_layout.positionsField,
+                                  c.hiddenSize, h);
+        if (m_layout.tokenTypes)
             emb.tokenType = matrix("embeddings.token_type_embeddings.weight", c.typeVocabSize,
-                                   "type_vocab_size", c.hiddenSize, m_fields.hidden);
+                                   "type_vocab_size", c.hiddenSize, h);
         emb.norm = norm("embeddings.LayerNorm");
-        if (c.family == ModelFamily::Roberta) {
-            emb.scheme = PositionScheme::AfterPadding;
+        emb.scheme = m_layout.positions;
+        if (emb.scheme == PositionScheme::AfterPadding)
             emb.paddingIdx = c.padTokenId;
-        }
         return emb;
     }
 
@@ -110,11 +76,10 @@ public:
     std::optional<TransformerBlock> block(std::int64_t index) {
         const ModelConfig& c = m_config;
         const std::int64_t E = c.hiddenSize, I = c.intermediateSize;
-        const bool distil = c.family == ModelFamily::DistilBert;
-        const LayerNames& n = distil ? kDistilBertLayer : kBertLayer;
-        const std::string p =
-            (distil ? "transformer.layer." : "encoder.layer.") + std::to_string(index) + ".";
-        const char* h = m_fields.hidden;
+        const BertLayerNames& n = m_layout.layer;
+        const std::string p = m_layout.layerPrefix + std::to_string(index) + ".";
+        const char* h = m_layout.hiddenField;
+        const char* i = m_layout.intermediateField;
         const auto weight = [&](const char* name, std::int64_t rows, const char* rowField,
                                 std::int64_t cols, const char* colField) {
             return matrix(p + name + ".weight", rows, rowField, cols, colField);
@@ -128,9 +93,9 @@ public:
         const Tensor v = weight(n.value, E, h, E, h), vb = bias(n.value, E, h);
         Tensor out = weight(n.attentionOut, E, h, E, h), outBias = bias(n.attentionOut, E, h);
         LayerNormWeights attentionNorm = norm(p + n.attentionNorm);
-        Tensor ffnIn = weight(n.ffnIn, I, m_fields.intermediate, E, h);
-        Tensor ffnInBias = bias(n.ffnIn, I, m_fields.intermediate);
-        Tensor ffnOut = weight(n.ffnOut, E, h, I, m_fields.intermediate);
+        Tensor ffnIn = weight(n.ffnIn, I, i, E, h);
+        Tensor ffnInBias = bias(n.ffnIn, I, i);
+        Tensor ffnOut = weight(n.ffnOut, E, h, I, i);
         Tensor ffnOutBias = bias(n.ffnOut, E, h);
         LayerNormWeights outputNorm = norm(p + n.outputNorm);
         if (!m_weights.complete())
@@ -154,28 +119,42 @@ public:
     }
 
 private:
+    const BertEncoderLayout& m_layout;
     const ModelConfig& m_config;
     ModelWeights& m_weights;
-    FieldNames m_fields;
 };
 
 } // namespace
 
-WeightNaming bertFamilyNaming(ModelFamily family) {
-    switch (family) {
-    case ModelFamily::Roberta:
-        return {"roberta", {"embeddings.", "encoder."}, {"position_ids", "token_type_ids"}};
-    case ModelFamily::DistilBert:
-        return {"distilbert", {"embeddings.", "transformer."}, {"position_ids"}};
-    case ModelFamily::Bert:
-    case ModelFamily::Gpt2:
-        break;
-    }
-    return {"bert", {"embeddings.", "encoder."}, {"position_ids", "token_type_ids"}};
+void readBertConfig(const ConfigFields& fields, ModelConfig& config) {
+    config.hiddenSize = fields.size("hidden_size");
+    config.numHeads = fields.size("num_attention_heads");
+    config.numLayers = fields.size("num_hidden_layers");
+    config.intermediateSize = fields.size("intermediate_size");
+    config.vocabSize = fields.size("vocab_size");
+    config.positionEmbeddings = fields.size("max_position_embeddings");
+    config.typeVocabSize = fields.integer("type_vocab_size", 2, 1);
+    readActivation(fields, "hidden_act", "gelu", config);
+    config.layerNormEps = fields.positiveNumber("layer_norm_eps", 1e-12);
+    checkHeadCount(fields, config, "num_attention_heads", "hidden_size");
+
+    // Options of BertModel that change the attention itself; refuse rather than compute
+    // something that is not the model.
+    const std::string positionType = fields.string("position_embedding_type", "absolute");
+    if (positionType != "absolute")
+        fields.fail("position_embedding_type '" + positionType +
+                    "' is not supported (attnscope implements 'absolute' position embeddings "
+                    "only)");
+    if (fields.boolean("is_decoder", false))
+        fields.fail("is_decoder is true (a causal " + config.modelType +
+                    " decoder); attnscope runs " + config.modelType + " as an encoder only");
+    if (fields.boolean("add_cross_attention", false))
+        fields.fail("add_cross_attention is true; encoder-decoder models are not supported");
 }
 
-TransformerNetwork loadBertFamily(const ModelConfig& config, ModelWeights& weights) {
-    Loader loader(config, weights);
+TransformerNetwork buildBertEncoder(const BertEncoderLayout& layout, const ModelConfig& config,
+                                    ModelWeights& weights) {
+    Loader loader(layout, config, weights);
     TransformerNetwork network;
     network.embeddings = loader.embeddings();
     for (std::int64_t layer = 0; layer < config.numLayers; ++layer) {

@@ -1,15 +1,46 @@
-#include "core/models/gpt2.h"
+// GPT-2 (modeling_gpt2.py; Radford et al. 2019): model_type "gpt2", a causal pre-LN decoder.
+// wte + wpe embeddings; blocks ln_1 → causal self-attention (c_attn, c_proj) → residual, ln_2 →
+// MLP (c_fc, activation_function, c_proj) → residual; the final ln_f. GPT-2's Conv1D layers store
+// weights as [in, out]; they are transposed here, and c_attn's [E, 3E] becomes the engine's
+// packed [3E, E] in-projection as it is (its output columns are already query, key, value).
+
+#include "core/models/configfields.h"
+#include "core/models/modelfamily.h"
 
 #include <cmath>
 #include <utility>
 
 namespace attnscope {
 
-WeightNaming gpt2Naming() {
+namespace {
+
+void readConfig(const ConfigFields& fields, ModelConfig& config) {
+    config.hiddenSize = fields.size("n_embd");
+    config.numHeads = fields.size("n_head");
+    config.numLayers = fields.size("n_layer");
+    config.vocabSize = fields.size("vocab_size");
+    // Very old configs carry n_ctx as well; n_positions is the table size GPT2Model uses.
+    config.positionEmbeddings = fields.has("n_positions") || !fields.has("n_ctx")
+                                    ? fields.size("n_positions")
+                                    : fields.size("n_ctx");
+    checkHeadCount(fields, config, "n_head", "n_embd");
+    // GPT2MLP: inner_dim = n_inner if not None else 4 * hidden_size.
+    config.intermediateSize = fields.integer("n_inner", 4 * config.hiddenSize, 1);
+    readActivation(fields, "activation_function", "gelu_new", config);
+    config.layerNormEps = fields.positiveNumber("layer_norm_epsilon", 1e-5);
+    config.scaleAttentionWeights = fields.boolean("scale_attn_weights", true);
+    config.scaleByInverseLayerIndex = fields.boolean("scale_attn_by_inverse_layer_idx", false);
+    if (fields.boolean("add_cross_attention", false))
+        fields.fail("add_cross_attention is true; encoder-decoder models are not supported");
+}
+
+WeightNaming naming() {
+    // Base prefix "transformer." (GPT2LMHeadModel and other task models); attn.bias and
+    // attn.masked_bias are the causal mask and its fill value, which older transformers saved.
     return {"transformer", {"wte.", "wpe.", "h.", "ln_f."}, {"attn.bias", "attn.masked_bias"}};
 }
 
-TransformerNetwork loadGpt2(const ModelConfig& config, ModelWeights& weights) {
+TransformerNetwork buildNetwork(const ModelConfig& config, ModelWeights& weights) {
     const std::int64_t E = config.hiddenSize, I = config.intermediateSize;
     const std::string inner = "n_inner (or 4 * n_embd)";
     const auto vector = [&](const std::string& name, std::int64_t size, const std::string& field) {
@@ -69,5 +100,15 @@ TransformerNetwork loadGpt2(const ModelConfig& config, ModelWeights& weights) {
                    (config.numLayers == 1 ? " layer" : " layers"));
     return network;
 }
+
+} // namespace
+
+extern const ModelFamily kGpt2Family{
+    .modelType = "gpt2",
+    .readConfig = &readConfig,
+    .weightNaming = &naming,
+    .buildNetwork = &buildNetwork,
+    .causal = true,
+};
 
 } // namespace attnscope
