@@ -12,6 +12,7 @@
 #include "core/formats/atomicwrite.h"
 #include "core/formats/npy.h"
 #include "core/formats/safetensors.h"
+#include "core/tokenize/unicode.h"
 
 #include <algorithm>
 #include <array>
@@ -56,6 +57,13 @@ ComputeOptions computeOptions(const ParsedArguments& arguments) {
         options.memoryBudgetBytes = static_cast<std::uint64_t>(mib * kBytesPerMiB);
     }
     return options;
+}
+
+QString textArgument(const ParsedArguments& arguments) {
+    const std::string text = arguments.required("text");
+    if (!unicode::isValidUtf8(text))
+        throw Error("--text is not valid UTF-8");
+    return QString::fromStdString(text);
 }
 
 RandomArguments randomArguments(const ParsedArguments& arguments) {

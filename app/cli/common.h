@@ -9,6 +9,7 @@
 #include "core/attention/threading.h"
 #include "core/base/tensor.h"
 
+#include <QString>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ std::string applicationDir();
 OptionSpec memoryBudgetOption();
 /** --threads and --memory-budget-mb as the engine's options. */
 ComputeOptions computeOptions(const ParsedArguments& arguments);
+
+/** --text as a QString; throws Error when it is not valid UTF-8 (nothing is replaced silently). */
+QString textArgument(const ParsedArguments& arguments);
 
 /** A random problem as `random` and `render --random` take it from their options. */
 struct RandomArguments {

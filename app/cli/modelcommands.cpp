@@ -5,7 +5,10 @@
 #include "app/cli/common.h"
 #include "core/analysis/corefeval.h"
 #include "core/base/error.h"
+#include "core/models/modelfamily.h"
 #include "core/models/textmodel.h"
+#include "core/session/computeattention.h"
+#include "core/session/computecache.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -104,7 +107,7 @@ void runCorefEval(std::span<const std::string> arguments, std::ostream& out) {
     const ComputeOptions options = computeOptions(parsed);
     const TextModel model = TextModel::load(modelFolder(parsed));
     // A causal model (GPT-2) cannot attend forward: the evaluator leaves later tokens out.
-    CorefEvaluator evaluator(model.model().config().modelType == "gpt2");
+    CorefEvaluator evaluator(model.model().config().family->causal);
     for (const CorefSentence& sentence : sentences) {
         const TextAttention result = model.run(sentence.text, options);
         evaluator.add(result.encoding, result.output.attentions, sentence.links,
@@ -143,14 +146,17 @@ void runAttention(std::span<const std::string> arguments, std::ostream& out) {
     checkOutputPaths(outputs);
     const ComputeOptions options = computeOptions(parsed);
 
-    const TextModel model = TextModel::load(modelFolder(parsed));
-    const TextAttention result = model.run(parsed.required("text"), options);
-    for (const std::string& warning : result.warnings)
-        std::cerr << "attnscope-cli attention: warning: " << warning << '\n';
-    setTensor(outputs, "out", result.output.attentions);
+    // The same computation as the window's and `render`'s (computeAttention).
+    ComputeCache cache;
+    const AttentionOutcome outcome = computeAttention(
+        SentenceRequest{QString::fromStdString(modelFolder(parsed)), textArgument(parsed)}, options,
+        cache);
+    for (const QString& warning : outcome.warnings)
+        std::cerr << "attnscope-cli attention: warning: " << warning.toStdString() << '\n';
+    setTensor(outputs, "out", outcome.set->attentions);
     for (Output& output : outputs) {
         if (output.option == "tokens-out")
-            output.text = encodingJson(result.encoding) + "\n";
+            output.text = encodingJson(outcome.set->encoding) + "\n";
     }
     writeOutputs(outputs);
 }

@@ -3,12 +3,12 @@
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
-#include "core/attention/multiheadattention.h"
-#include "core/attention/randomtensors.h"
 #include "core/base/error.h"
 #include "core/models/textmodel.h"
+#include "core/session/computeattention.h"
+#include "core/session/computecache.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
-#include "ui/figure/attentionset.h"
 #include "ui/figure/figureexport.h"
 #include "ui/figure/figureoptions.h"
 
@@ -22,10 +22,6 @@
 namespace attnscope::cli {
 
 namespace {
-
-constexpr std::int64_t kMaxImageSide = 30000;
-constexpr std::int64_t kMaxDpi = 10000;
-constexpr float kMaxScale = 20.0F;
 
 const ArgumentParser& renderParser() {
     static const ArgumentParser parser(
@@ -66,7 +62,9 @@ const ArgumentParser& renderParser() {
             {"log", "", "Logarithmic colour scale (weights below 1e-4 get the lowest colour)."},
             {"hide-special", "",
              "Leave out special tokens ([CLS], [SEP], <s>) and renormalise each row."},
-            {"force", "", "Replace --out if it exists."},
+            {"weights-out", "W.npy",
+             "Also write the attention the figure shows, float32 [layers, heads, S, S]."},
+            {"force", "", "Replace --out (and --weights-out) if it exists."},
             threadsOption(),
             memoryBudgetOption(),
         });
@@ -90,49 +88,19 @@ void requireOptions(const ParsedArguments& parsed, std::initializer_list<const c
     }
 }
 
-std::shared_ptr<AttentionSet> randomAttention(const ParsedArguments& parsed,
-                                              const ComputeOptions& options) {
-    const RandomArguments random = randomArguments(parsed);
-    const RandomSpec& spec = random.spec;
-    const MultiHeadMasks& masks = random.masks;
-    const AttentionParams& params = random.params;
-
-    RandomProblem problem = makeRandomProblem(spec, options.memoryBudgetBytes);
-    const MultiHeadAttention module(std::move(problem.weights));
-    AttentionResult result =
-        module.forward(problem.input, nullptr, nullptr, masks, params, options);
-
-    auto set = std::make_shared<AttentionSet>();
-    // [B = 1, H, S, S] is one layer of [L, H, S, S].
-    set->attentions = std::move(result.weights);
-    for (std::int64_t i = 0; i < spec.seq; ++i)
-        set->tokens.append(QStringLiteral("t%1").arg(i));
-    set->special.assign(std::size_t(spec.seq), false);
-    set->source = QStringLiteral("random (seed %1%2)")
-                      .arg(spec.seed)
-                      .arg(masks.causal ? QStringLiteral(", causal") : QString());
-    return set;
-}
-
-std::shared_ptr<AttentionSet> modelAttention(const ParsedArguments& parsed,
-                                             const ComputeOptions& options) {
-    const std::string folder = resolveModelFolder(parsed.required("model"), applicationDir());
-    const std::string text = parsed.required("text");
-    const TextModel model = TextModel::load(folder);
-    TextAttention result = model.run(text, options);
-    for (const std::string& warning : result.warnings)
-        std::cerr << "attnscope-cli render: warning: " << warning << '\n';
-
-    auto set = std::make_shared<AttentionSet>();
-    set->attentions = std::move(result.output.attentions);
-    for (const std::string& display : result.encoding.display)
-        set->tokens.append(QString::fromStdString(display));
-    set->special = result.encoding.special;
-    set->source = QFileInfo(QString::fromStdString(folder)).canonicalFilePath().section('/', -1);
-    if (set->source.isEmpty())
-        set->source = QString::fromStdString(folder);
-    set->text = QString::fromStdString(text);
-    return set;
+/** The request that --model/--text or --random and its options describe. */
+AttentionRequest renderRequest(const ParsedArguments& parsed, bool random) {
+    if (random) {
+        const RandomArguments arguments = randomArguments(parsed);
+        RandomRequest request;
+        request.spec = arguments.spec;
+        request.causal = arguments.masks.causal;
+        request.temperature = double(arguments.params.temperature);
+        return request;
+    }
+    return SentenceRequest{
+        QString::fromStdString(resolveModelFolder(parsed.required("model"), applicationDir())),
+        textArgument(parsed)};
 }
 
 /**
@@ -216,46 +184,71 @@ void runRender(std::span<const std::string> arguments, std::ostream& out) {
     if (parsed.has("height"))
         size.height = int(parsed.positiveInt("height", std::nullopt, kMaxImageSide));
     if (const std::optional<float> scale = parsed.positiveFloat("scale")) {
-        if (*scale > kMaxScale)
+        if (double(*scale) > kMaxImageScale)
             throw Error("--scale " + parsed.required("scale") + " is too large (at most 20)");
         size.scale = double(*scale);
     }
     if (parsed.has("dpi"))
-        size.dpi = int(parsed.positiveInt("dpi", std::nullopt, kMaxDpi));
+        size.dpi = int(parsed.positiveInt("dpi", std::nullopt, kMaxImageDpi));
 
     const std::string outPath = parsed.required("out");
     const QString outFile = QString::fromStdString(outPath);
     (void)imageFormatForPath(outFile);
-    checkOutputPaths({Output{"out", outPath, nullptr, {}}});
+    std::vector<Output> outputs{Output{"out", outPath, nullptr, {}}};
+    addOutput(outputs, parsed, "weights-out");
+    checkOutputPaths(outputs);
     const bool force = parsed.flag("force");
-    if (!force && std::filesystem::exists(outPath))
-        throw Error("--out " + quoteArgument(outPath) + " exists; pass --force to replace it");
+    for (const Output& output : outputs) {
+        if (!force && std::filesystem::exists(output.path))
+            throw Error("--" + output.option + " " + quoteArgument(output.path) +
+                        " exists; pass --force to replace it");
+    }
     const ComputeOptions options = computeOptions(parsed);
 
-    const std::shared_ptr<AttentionSet> set =
-        random ? randomAttention(parsed, options) : modelAttention(parsed, options);
+    // The same computation as the window's and `attention`'s (computeAttention).
+    ComputeCache cache;
+    const AttentionOutcome outcome =
+        computeAttention(renderRequest(parsed, random), options, cache);
+    for (const QString& warning : outcome.warnings)
+        std::cerr << "attnscope-cli render: warning: " << warning.toStdString() << '\n';
+    const AttentionSet& set = *outcome.set;
     const std::string what = random ? "the random problem" : "the model";
-    if (layer && *layer >= set->layers())
+    if (layer && *layer >= set.layers())
         throw Error("--layer " + std::to_string(*layer) + " is out of range: " + what + " has " +
-                    std::to_string(set->layers()) + (set->layers() == 1 ? " layer" : " layers") +
-                    " (0 to " + std::to_string(set->layers() - 1) + ")");
-    if (head && *head >= set->heads())
+                    std::to_string(set.layers()) + (set.layers() == 1 ? " layer" : " layers") +
+                    " (0 to " + std::to_string(set.layers() - 1) + ")");
+    if (head && *head >= set.heads())
         throw Error("--head " + std::to_string(*head) + " is out of range: " + what + " has " +
-                    std::to_string(set->heads()) + (set->heads() == 1 ? " head" : " heads") +
-                    " (0 to " + std::to_string(set->heads() - 1) + ")");
-    const int shownLayer = layer ? int(*layer) : set->layers() - 1;
+                    std::to_string(set.heads()) + (set.heads() == 1 ? " head" : " heads") +
+                    " (0 to " + std::to_string(set.heads() - 1) + ")");
+    const int shownLayer = layer ? int(*layer) : set.layers() - 1;
 
     const std::unique_ptr<QApplication> application = offscreenApplication();
     AttentionPlot plot;
     plot.setOptions(figureOptions);
-    plot.setAttention(set);
-    if (parsed.flag("all"))
-        plot.showAllLayers();
-    else if (head)
-        plot.showSingleHead(shownLayer, int(*head));
-    else
-        plot.showLayerGrid(shownLayer);
-    exportImage(plot, outFile, size, force ? Overwrite::Replace : Overwrite::Refuse);
+    QString title;
+    if (parsed.flag("all")) {
+        plot.setFigure(modelFigure(set, figureOptions.hideSpecial));
+        title = exportTitle(set);
+    } else if (head) {
+        plot.setFigure(headFigure(set, shownLayer, int(*head), figureOptions.hideSpecial));
+        title = exportTitle(set, shownLayer, int(*head));
+    } else {
+        plot.setFigure(layerFigure(set, shownLayer, figureOptions.hideSpecial));
+        title = exportTitle(set, shownLayer);
+    }
+    exportImage(plot, outFile, size, force ? Overwrite::Replace : Overwrite::Refuse, title);
+    if (outputs.size() > 1) {
+        // All or nothing: the figure without the numbers it was drawn from is taken back.
+        try {
+            setTensor(outputs, "weights-out", set.attentions);
+            writeOutputs({outputs.back()});
+        } catch (...) {
+            std::error_code ignored;
+            std::filesystem::remove(outPath, ignored);
+            throw;
+        }
+    }
 }
 
 } // namespace attnscope::cli

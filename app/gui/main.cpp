@@ -3,7 +3,7 @@
 #include "core/base/processtuning.h"
 #include "core/models/textmodel.h"
 #include "ui/appearance.h"
-#include "ui/mainwindow.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

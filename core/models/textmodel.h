@@ -47,6 +47,11 @@ public:
 
     [[nodiscard]] const TransformerModel& model() const noexcept { return m_model; }
     [[nodiscard]] const Tokenizer& tokenizer() const noexcept { return m_tokenizer; }
+    /**
+     * Bytes the loaded network holds: its weights and the copies packed for the engine's kernel
+     * (the tokenizer's tables, a few MiB at most, are not counted). What ComputeCache budgets.
+     */
+    [[nodiscard]] std::uint64_t residentBytes() const noexcept { return m_model.residentBytes(); }
 
     /** Tokenizes (with special tokens) and truncates to the model's positions. */
     [[nodiscard]] Encoding encode(const std::string& utf8Text,

@@ -1,11 +1,8 @@
 #pragma once
 
 #include "core/attention/randomtensors.h"
-#include "ui/figure/attentionset.h"
 
 #include <QString>
-#include <QStringList>
-#include <memory>
 #include <variant>
 
 namespace attnscope {
@@ -14,37 +11,36 @@ namespace attnscope {
 struct SentenceRequest {
     QString modelFolder;
     QString text;
+
+    friend bool operator==(const SentenceRequest&, const SentenceRequest&) = default;
 };
 
-/** Random-tensor mode: one multi-head self-attention on deterministic random inputs. */
+/** Random-tensor mode: one multi-head self-attention on deterministic random inputs (batch 1). */
 struct RandomRequest {
     RandomSpec spec;
     bool causal = false;
     double temperature = 1.0;
+
+    friend bool operator==(const RandomRequest& a, const RandomRequest& b) {
+        return a.spec.batch == b.spec.batch && a.spec.seq == b.spec.seq &&
+               a.spec.embed == b.spec.embed && a.spec.heads == b.spec.heads &&
+               a.spec.seed == b.spec.seed && a.spec.distribution == b.spec.distribution &&
+               a.causal == b.causal && a.temperature == b.temperature;
+    }
 };
 
 /** Imported mode: attention computed elsewhere (.npy + tokens JSON, or .safetensors). */
 struct ImportRequest {
     QString attentionPath;
     QString tokensPath; ///< may be empty for a .safetensors file that carries its tokens
+
+    friend bool operator==(const ImportRequest&, const ImportRequest&) = default;
 };
 
+/** Anything the app or `attnscope-cli render` / `attention` can turn into an AttentionSet. */
 using AttentionRequest = std::variant<SentenceRequest, RandomRequest, ImportRequest>;
 
-/** One finished computation, delivered on the GUI thread. */
-struct AttentionOutcome {
-    std::shared_ptr<const AttentionSet> set;
-    /** Wall time of the computation (model run, attention, or file read), in milliseconds. */
-    double computeMilliseconds = 0.0;
-    /** Threads the engine used. */
-    int threads = 1;
-    /** Things the user should see that did not stop the computation (truncation, row sums). */
-    QStringList warnings;
-    /** Sentence mode: the model's description for the status bar and About ("bert, 4 × 4"). */
-    QString modelDescription;
-};
-
-/** "seq 128, embed 768, heads 12, seed 0, normal" — for titles. */
+/** "seq 128, embed 768, heads 12, seed 0, normal[, causal][, temperature 2]": for titles. */
 QString describeRandomRequest(const RandomRequest& request);
 
 } // namespace attnscope

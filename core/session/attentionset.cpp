@@ -1,7 +1,10 @@
-#include "ui/figure/attentionset.h"
+#include "core/session/attentionset.h"
+
+#include "core/base/error.h"
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 
 namespace attnscope {
 
@@ -10,6 +13,35 @@ float AttentionSet::weight(int layer, int head, int query, int key) const {
     const std::int64_t offset =
         ((std::int64_t(layer) * attentions.dim(1) + head) * s + query) * s + key;
     return attentions[offset];
+}
+
+bool AttentionSet::isSpecial(int index) const {
+    return index >= 0 && std::size_t(index) < special.size() && special[std::size_t(index)];
+}
+
+int AttentionSet::visibleTokens(bool hideSpecial) const {
+    if (!hideSpecial)
+        return seq();
+    int n = 0;
+    for (int i = 0; i < seq(); ++i)
+        n += isSpecial(i) ? 0 : 1;
+    return n;
+}
+
+void AttentionSet::validate() const {
+    if (attentions.rank() != 4 || attentions.dim(2) != attentions.dim(3))
+        throw Error("attention set: expected attentions of shape [L, H, S, S], got " +
+                    shapeToString(attentions.shape()));
+    const auto s = std::size_t(seq());
+    if (std::size_t(tokens.size()) != s)
+        throw Error("attention set: " + std::to_string(tokens.size()) + " token labels for " +
+                    std::to_string(s) + " tokens");
+    if (!special.empty() && special.size() != s)
+        throw Error("attention set: " + std::to_string(special.size()) + " special flags for " +
+                    std::to_string(s) + " tokens");
+    if (!offsets.empty() && offsets.size() != s)
+        throw Error("attention set: " + std::to_string(offsets.size()) + " offsets for " +
+                    std::to_string(s) + " tokens");
 }
 
 int HeadMatrix::indexOf(int token) const {
@@ -22,8 +54,7 @@ HeadMatrix headMatrix(const AttentionSet& set, int layer, int head, bool hideSpe
     HeadMatrix matrix;
     matrix.tokens.reserve(std::size_t(s));
     for (int i = 0; i < s; ++i) {
-        const bool special = std::size_t(i) < set.special.size() && set.special[std::size_t(i)];
-        if (!hideSpecial || !special)
+        if (!hideSpecial || !set.isSpecial(i))
             matrix.tokens.push_back(i);
     }
     const std::size_t n = matrix.tokens.size();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/tensor.h"
+#include "core/tokenize/tokenizer.h"
 
 #include <QString>
 #include <QStringList>
@@ -10,10 +11,14 @@
 
 namespace attnscope {
 
+/** What produced an attention set: a model on a text, a random problem, or a file. */
+enum class SourceKind { Model, Random, Imported };
+
 /**
- * What every view shows: the attention of every layer and head over one token sequence, with the
- * labels of the tokens. Made once per computation and shared read-only between the views and the
- * exporters (std::shared_ptr<const AttentionSet>), so a view never sees half an update.
+ * One computed result: the attention of every layer and head over one token sequence, with the
+ * labels of the tokens. Made once per computation (computeAttention) and shared read-only between
+ * the views and the exporters (std::shared_ptr<const AttentionSet>), so a view never sees half an
+ * update.
  */
 struct AttentionSet {
     /** [L, H, S, S] float32 probabilities: attentions[l, h, query, key]. */
@@ -24,10 +29,15 @@ struct AttentionSet {
     std::vector<bool> special;
     /** Sentence mode: each token's [start, end) in code points of `text` (empty otherwise). */
     std::vector<std::pair<int, int>> offsets;
-    /** Where it came from, for titles and the status bar: "attnscope-pronouns", "random", a file.
+    /** Sentence mode: the encoding the model ran (ids, tokens, offsets); empty otherwise. */
+    Encoding encoding;
+    SourceKind kind = SourceKind::Model;
+    /**
+     * Where it came from, untranslated: the model folder's name ("attnscope-pronouns"),
+     * "random", or the imported file's name. Views translate "random" (see `kind`).
      */
     QString source;
-    /** The input sentence, when there is one. */
+    /** The input sentence; for random problems their description (describeRandomRequest). */
     QString text;
 
     [[nodiscard]] int layers() const { return int(attentions.dim(0)); }
@@ -35,6 +45,15 @@ struct AttentionSet {
     [[nodiscard]] int seq() const { return int(attentions.dim(2)); }
     /** attentions[layer, head, query, key]; indices must be in range. */
     [[nodiscard]] float weight(int layer, int head, int query, int key) const;
+    /** Whether token `index` is a special token (false when no flags are set). */
+    [[nodiscard]] bool isSpecial(int index) const;
+    /** Tokens that are drawn: every one, or those that are not special. */
+    [[nodiscard]] int visibleTokens(bool hideSpecial) const;
+    /**
+     * Checks that the parts agree: attentions [L, H, S, S], S labels, S special flags (or none),
+     * S offsets (or none). Throws Error naming the part.
+     */
+    void validate() const;
 };
 
 /**

@@ -79,7 +79,9 @@ void TestCliRender::randomRendersEachFormat() {
         QVERIFY(QSvgRenderer(out).isValid());
         const QByteArray svg = readAll(out);
         QVERIFY(svg.contains(">t7</text>"));
-        QVERIFY(svg.contains("random (seed 7) — layer 0, head 3"));
+        // the title names the source, the head and the problem, as the window's exports do
+        QVERIFY(svg.contains("random — layer 0, head 3 — “seq 8, embed 16, heads 4, seed 7, "
+                             "normal”"));
     }
     if (name.endsWith(".png"))
         QVERIFY(!QImage(out).isNull());

@@ -1,13 +1,14 @@
 // Benchmarks of the heat-map figure (not registered with CTest: timings are never asserted).
 //   QT_QPA_PLATFORM=offscreen build/release/tests/ui/bench_attentionplot
 // sliderUpdate: what the window does ~30 times a second while a slider moves (12 heads,
-// 128 tokens): setAttention with a new set of the same shape, then a full replot.
+// 128 tokens): the panels of a new set of the same shape (layerFigure), then a full replot.
 // gridBuild1024 / gridRelayout1024 / gridNewData1024: a 12-head grid of 1,024 tokens built from
 // scratch, laid out again (a resize), and given new numbers of the same shape; each then drawn.
 // singleHead1024: switching the large view between heads of a 1,024-token sequence.
 // Pass e.g. -iterations 10 for steadier numbers.
 
 #include "figuretestdata.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
 
 #include <QtTest>
@@ -35,12 +36,11 @@ void BenchAttentionPlot::sliderUpdate() {
     auto b = std::make_shared<AttentionSet>(*a);
     for (std::int64_t i = 0; i < b->attentions.numel(); ++i)
         b->attentions[i] = a->attentions[b->attentions.numel() - 1 - i];
-    plot.setAttention(a);
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*a, 0, false));
     plot.replot();
     bool flip = false;
     QBENCHMARK {
-        plot.setAttention(flip ? a : b);
+        plot.setFigure(layerFigure(flip ? *a : *b, 0, false));
         plot.replot();
         flip = !flip;
     }
@@ -57,8 +57,7 @@ void BenchAttentionPlot::gridBuild1024() {
     b->tokens[0] = QStringLiteral("other");
     bool flip = false;
     QBENCHMARK {
-        plot.setAttention(flip ? a : b);
-        plot.showLayerGrid(0);
+        plot.setFigure(layerFigure(flip ? *a : *b, 0, false));
         plot.replot();
         flip = !flip;
     }
@@ -69,8 +68,7 @@ void BenchAttentionPlot::gridRelayout1024() {
     plot.resize(1400, 900);
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
-    plot.setAttention(testdata::makeSet(1, 12, 1024));
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 12, 1024), 0, false));
     plot.replot();
     // What a resize does: the maps keep their cells, the layout and labels are made again.
     QBENCHMARK {
@@ -88,12 +86,11 @@ void BenchAttentionPlot::gridNewData1024() {
     auto b = std::make_shared<AttentionSet>(*a);
     for (std::int64_t i = 0; i < b->attentions.numel(); ++i)
         b->attentions[i] = a->attentions[b->attentions.numel() - 1 - i];
-    plot.setAttention(a);
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*a, 0, false));
     plot.replot();
     bool flip = false;
     QBENCHMARK {
-        plot.setAttention(flip ? a : b);
+        plot.setFigure(layerFigure(flip ? *a : *b, 0, false));
         plot.replot();
         flip = !flip;
     }
@@ -105,10 +102,9 @@ void BenchAttentionPlot::singleHead1024() {
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     const auto set = testdata::makeSet(1, 12, 1024);
-    plot.setAttention(set);
     int head = 0;
     QBENCHMARK {
-        plot.showSingleHead(0, head);
+        plot.setFigure(headFigure(*set, 0, head, false));
         plot.replot();
         head = (head + 1) % 12;
     }

@@ -3,7 +3,7 @@
 // Attention sets with known numbers for the figure tests: every row a softmax of deterministic
 // scores, so that a test can ask for any cell's exact value.
 
-#include "ui/figure/attentionset.h"
+#include "core/session/attentionset.h"
 
 #include <cmath>
 #include <cstdint>

@@ -3,7 +3,9 @@
 // in-place updates and a 1,024-token grid.
 
 #include "figuretestdata.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
+#include "ui/figure/colormaps.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -31,6 +33,31 @@ QCPColorMap* mapOf(QCustomPlot& plot, int layer, int head) {
     return nullptr;
 }
 
+QCPColorScale* colorScale(QCustomPlot& plot) {
+    for (QCPLayoutElement* element : plot.plotLayout()->elements(true))
+        if (auto* scale = qobject_cast<QCPColorScale*>(element))
+            return scale;
+    return nullptr;
+}
+
+/** The colour drawn at a widget position (the plot rendered as the screen shows it). */
+QRgb pixelAt(QCustomPlot& plot, QPointF position) {
+    const QImage image = plot.toPixmap(plot.width(), plot.height()).toImage();
+    return image.pixel(position.toPoint()) | 0xff000000U;
+}
+
+/** The colour of `value` in the plot's shared colour range, as mapcells.h computes it. */
+QRgb expectedColor(QCustomPlot& plot, float value) {
+    QCPColorScale* scale = colorScale(plot);
+    ReducedCells cell;
+    cell.rows = cell.columns = 1;
+    cell.values = {value};
+    const QImage image =
+        colorCells(cell, colorTable(scale->gradient()),
+                   ColorRange{scale->dataRange().lower, scale->dataRange().upper, false}, 0);
+    return image.pixel(0, 0) | 0xff000000U;
+}
+
 /** The centre of cell (query, key) computed from the map's rectangle alone. */
 QPointF cellCentre(QCPColorMap* map, int n, int query, int key) {
     const QRectF rect = map->keyAxis()->axisRect()->rect();
@@ -56,6 +83,7 @@ private slots:
     void sameShapeUpdatesInPlace();
     void allLayersShowsEveryHead();
     void perHeadRangeLabelsEachHead();
+    void nonSquareScorePanels();
     void longSequenceGridBuilds();
     void strongLinkSurvivesDownsampling();
     void mapCoversEveryCell_data();
@@ -74,8 +102,7 @@ void TestAttentionPlot::show(AttentionPlot& plot, QSize size) {
 void TestAttentionPlot::gridHasOneColorMapPerHead() {
     AttentionPlot plot;
     show(plot, {900, 700});
-    plot.setAttention(testdata::makeSet(2, 5, 7));
-    plot.showLayerGrid(1);
+    plot.setFigure(layerFigure(*testdata::makeSet(2, 5, 7), 1, false));
     const std::vector<QCPColorMap*> maps = colorMaps(plot);
     QCOMPARE(int(maps.size()), 5);
     for (QCPColorMap* map : maps) {
@@ -85,7 +112,7 @@ void TestAttentionPlot::gridHasOneColorMapPerHead() {
     }
     for (int h = 0; h < 5; ++h)
         QVERIFY2(mapOf(plot, 1, h) != nullptr, qPrintable(QString::number(h)));
-    QCOMPARE(plot.layout(), AttentionPlot::Layout::LayerGrid);
+    QCOMPARE(plot.figure().style, PanelStyle::Grid);
 }
 
 void TestAttentionPlot::hitTestReturnsCellAndExactWeight_data() {
@@ -105,8 +132,8 @@ void TestAttentionPlot::hitTestReturnsCellAndExactWeight() {
     const auto set = testdata::makeSet(2, 4, 7);
     AttentionPlot plot;
     show(plot, {900, 700});
-    plot.setAttention(set);
-    plot.showLayerGrid(1);
+    plot.setFigure(layerFigure(*set, 1, false));
+    plot.replot();
     QCPColorMap* map = mapOf(plot, 1, head);
     QVERIFY(map != nullptr);
     const PlotHit hit = plot.hitTest(cellCentre(map, 7, query, key));
@@ -115,9 +142,11 @@ void TestAttentionPlot::hitTestReturnsCellAndExactWeight() {
     QCOMPARE(hit.head, head);
     QCOMPARE(hit.query, query);
     QCOMPARE(hit.key, key);
-    QCOMPARE(hit.weight, set->weight(1, head, query, key));
-    // The colour drawn is that weight's too.
-    QCOMPARE(map->data()->cell(key, 7 - 1 - query), double(hit.weight));
+    QCOMPARE(hit.value, set->weight(1, head, query, key));
+    QCOMPARE(hit.row, query);
+    QCOMPARE(hit.column, key);
+    // The colour drawn is that weight's too, in the range shared by every head of the figure.
+    QCOMPARE(pixelAt(plot, cellCentre(map, 7, query, key)), expectedColor(plot, hit.value));
     QVERIFY(!plot.hitTest(QPointF(1, 1)).valid);
 }
 
@@ -129,8 +158,7 @@ void TestAttentionPlot::hitTestWithHiddenSpecialTokensGivesOriginalIndices() {
     FigureOptions options;
     options.hideSpecial = true;
     plot.setOptions(options);
-    plot.setAttention(set);
-    plot.showSingleHead(0, 1);
+    plot.setFigure(headFigure(*set, 0, 1, true));
     QCPColorMap* map = mapOf(plot, 0, 1);
     QVERIFY(map != nullptr);
     QCOMPARE(map->data()->keySize(), 3);
@@ -139,15 +167,14 @@ void TestAttentionPlot::hitTestWithHiddenSpecialTokensGivesOriginalIndices() {
     QCOMPARE(hit.query, 1);
     QCOMPARE(hit.key, 3);
     const float sum = set->weight(0, 1, 1, 1) + set->weight(0, 1, 1, 2) + set->weight(0, 1, 1, 3);
-    QVERIFY(std::abs(hit.weight - set->weight(0, 1, 1, 3) / sum) < 1e-6F);
+    QVERIFY(std::abs(hit.value - set->weight(0, 1, 1, 3) / sum) < 1e-6F);
 }
 
 void TestAttentionPlot::mouseEmitsHoverClickAndDoubleClick() {
     const auto set = testdata::makeSet(1, 3, 6);
     AttentionPlot plot;
     show(plot, {900, 600});
-    plot.setAttention(set);
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*set, 0, false));
     QSignalSpy hovered(&plot, &AttentionPlot::cellHovered);
     QSignalSpy clicked(&plot, &AttentionPlot::cellClicked);
     QSignalSpy doubleClicked(&plot, &AttentionPlot::cellDoubleClicked);
@@ -168,7 +195,7 @@ void TestAttentionPlot::mouseEmitsHoverClickAndDoubleClick() {
     hit = clicked.last().at(0).value<PlotHit>();
     QCOMPARE(hit.query, 4);
     QCOMPARE(hit.key, 1);
-    QCOMPARE(hit.weight, set->weight(0, 2, 4, 1));
+    QCOMPARE(hit.value, set->weight(0, 2, 4, 1));
 
     QTest::mouseDClick(&plot, Qt::LeftButton, {}, point);
     QTRY_COMPARE(doubleClicked.size(), 1);
@@ -178,8 +205,7 @@ void TestAttentionPlot::mouseEmitsHoverClickAndDoubleClick() {
 void TestAttentionPlot::pinOutlinesRowAndColumnInEveryMap() {
     AttentionPlot plot;
     show(plot, {900, 700});
-    plot.setAttention(testdata::makeSet(1, 4, 8));
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 4, 8), 0, false));
     QCOMPARE(plot.itemCount(), 0);
     plot.setPin(2, 5);
     QCOMPARE(plot.pinnedQuery(), 2);
@@ -211,7 +237,7 @@ void TestAttentionPlot::pinOutlinesRowAndColumnInEveryMap() {
     plot.setPin(-1, -1);
     for (int i = 0; i < plot.itemCount(); ++i)
         QVERIFY(!plot.item(i)->visible());
-    plot.setSelectedHead(0, 2);
+    plot.setSelectedPanel(0, 2);
     QCOMPARE(mapOf(plot, 0, 2)->keyAxis()->basePen().widthF(), 3.0);
     QCOMPARE(mapOf(plot, 0, 1)->keyAxis()->basePen().widthF(), 1.0);
 }
@@ -220,12 +246,10 @@ void TestAttentionPlot::singleHeadShowsAllLabelsAndLegend() {
     const auto set = testdata::makeSet(1, 2, 6, {"The", "girl", "told", "the", "boy", "it"});
     AttentionPlot plot;
     show(plot, {700, 600});
-    plot.setAttention(set);
-    plot.showSingleHead(0, 1);
+    plot.setFigure(headFigure(*set, 0, 1, false));
     const std::vector<QCPColorMap*> maps = colorMaps(plot);
     QCOMPARE(int(maps.size()), 1);
-    QVERIFY(maps.front()->colorScale() != nullptr);
-    QCOMPARE(maps.front()->colorScale()->axis()->label(), QStringLiteral("weight"));
+    QCOMPARE(colorScale(plot)->axis()->label(), QStringLiteral("weight"));
     auto bottom = maps.front()->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();
     auto left = maps.front()->valueAxis()->ticker().dynamicCast<QCPAxisTickerText>();
     QVERIFY(bottom && left);
@@ -239,8 +263,7 @@ void TestAttentionPlot::singleHeadShowsAllLabelsAndLegend() {
 void TestAttentionPlot::longSequenceLabelsThinOutEvenly() {
     AttentionPlot plot;
     show(plot, {700, 700});
-    plot.setAttention(testdata::makeSet(1, 1, 300));
-    plot.showSingleHead(0, 0);
+    plot.setFigure(headFigure(*testdata::makeSet(1, 1, 300), 0, 0, false));
     QCPColorMap* map = colorMaps(plot).front();
     auto bottom = map->keyAxis()->ticker().dynamicCast<QCPAxisTickerText>();
     QVERIFY(bottom);
@@ -258,8 +281,8 @@ void TestAttentionPlot::longSequenceLabelsThinOutEvenly() {
 void TestAttentionPlot::thinnedLabelsKeepThePinnedTokens() {
     AttentionPlot plot;
     show(plot, {700, 700});
-    plot.setAttention(testdata::makeSet(1, 1, 300));
-    plot.showSingleHead(0, 0);
+    const auto set = testdata::makeSet(1, 1, 300);
+    plot.setFigure(headFigure(*set, 0, 0, false));
     QCPColorMap* map = colorMaps(plot).front();
     const auto ticks = [&](QCPAxis* axis) {
         return axis->ticker().dynamicCast<QCPAxisTickerText>()->ticks();
@@ -274,9 +297,9 @@ void TestAttentionPlot::thinnedLabelsKeepThePinnedTokens() {
     const auto bottom = ticks(map->keyAxis());
     const auto left = ticks(map->valueAxis());
     QVERIFY(bottom.contains(key));
-    QCOMPARE(bottom.value(key), plot.attention()->tokens[key]);
+    QCOMPARE(bottom.value(key), set->tokens[key]);
     QVERIFY(left.contains(299 - query)); // first token at the top
-    QCOMPARE(left.value(299 - query), plot.attention()->tokens[query]);
+    QCOMPARE(left.value(299 - query), set->tokens[query]);
     // the neighbours give way: no other label closer than a step
     for (const double position : bottom.keys()) {
         QVERIFY(position == key || std::abs(position - key) >= step);
@@ -286,55 +309,130 @@ void TestAttentionPlot::thinnedLabelsKeepThePinnedTokens() {
 void TestAttentionPlot::sameShapeUpdatesInPlace() {
     AttentionPlot plot;
     show(plot, {900, 700});
-    plot.setAttention(testdata::makeSet(1, 3, 9));
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 3, 9), 0, false));
+    plot.replot();
     const std::vector<QCPColorMap*> before = colorMaps(plot);
+    QSignalSpy layouts(&plot, &QCustomPlot::afterLayout);
     auto next = testdata::makeSet(1, 3, 9);
     next->attentions[0] = 0.0F; // a different value in the same shape
     next->attentions[1] = next->attentions[1] + next->attentions[0];
-    plot.setAttention(next);
-    const std::vector<QCPColorMap*> after = colorMaps(plot);
-    QCOMPARE(after, before);
-    QCOMPARE(mapOf(plot, 0, 0)->data()->cell(0, 8), 0.0);
-    // A new shape rebuilds.
-    plot.setAttention(testdata::makeSet(1, 3, 4));
+    plot.setFigure(layerFigure(*next, 0, false));
+    plot.replot();
+    QCOMPARE(colorMaps(plot), before);
+    // New numbers of the same shape only recolour: no layout pass measured anything again.
+    QCOMPARE(layouts.size(), 1); // the replot's own
+    QCPColorMap* map = mapOf(plot, 0, 0);
+    QCOMPARE(pixelAt(plot, cellCentre(map, 9, 0, 0)), expectedColor(plot, 0.0F));
+    // A new shape keeps the panels and measures them again.
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 3, 4), 0, false));
+    QCOMPARE(colorMaps(plot), before);
     QCOMPARE(colorMaps(plot).front()->data()->keySize(), 4);
+    QCOMPARE(colorMaps(plot).front()->keyAxis()->range(), QCPRange(-0.5, 3.5));
+    // Another count of panels builds another layout.
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 2, 4), 0, false));
+    QCOMPARE(int(colorMaps(plot).size()), 2);
 }
 
 void TestAttentionPlot::allLayersShowsEveryHead() {
     AttentionPlot plot;
     show(plot, {1000, 800});
-    plot.setAttention(testdata::makeSet(3, 4, 5));
-    plot.showAllLayers();
+    plot.setFigure(modelFigure(*testdata::makeSet(3, 4, 5), false));
     QCOMPARE(int(colorMaps(plot).size()), 12);
+    QCOMPARE(plot.figure().style, PanelStyle::Compact);
     for (int l = 0; l < 3; ++l)
         for (int h = 0; h < 4; ++h)
             QVERIFY(mapOf(plot, l, h) != nullptr);
     const PlotHit hit = plot.hitTest(cellCentre(mapOf(plot, 2, 3), 5, 1, 1));
     QCOMPARE(hit.layer, 2);
     QCOMPARE(hit.head, 3);
+    // layers are rows, heads columns
+    const QRect first = mapOf(plot, 0, 0)->keyAxis()->axisRect()->rect();
+    QVERIFY(mapOf(plot, 0, 3)->keyAxis()->axisRect()->rect().left() > first.left());
+    QCOMPARE(mapOf(plot, 0, 3)->keyAxis()->axisRect()->rect().top(), first.top());
+    QVERIFY(mapOf(plot, 2, 0)->keyAxis()->axisRect()->rect().top() > first.top());
 }
 
 void TestAttentionPlot::perHeadRangeLabelsEachHead() {
     AttentionPlot plot;
     show(plot, {900, 700});
-    plot.setAttention(testdata::makeSet(1, 3, 5));
-    plot.showLayerGrid(0);
+    const auto set = testdata::makeSet(1, 3, 5);
+    plot.setFigure(layerFigure(*set, 0, false));
     FigureOptions options;
     options.range = RangeMode::PerHead;
     plot.setOptions(options);
-    for (QCPColorMap* map : colorMaps(plot)) {
-        QVERIFY(map->colorScale() == nullptr);
-        QVERIFY(map->keyAxis()->axisRect()->axis(QCPAxis::atTop)->label().contains("max"));
-        QCOMPARE(map->dataRange().upper, map->data()->dataBounds().upper);
+    plot.replot();
+    for (int h = 0; h < 3; ++h) {
+        QCPColorMap* map = mapOf(plot, 0, h);
+        const QString title = map->keyAxis()->axisRect()->axis(QCPAxis::atTop)->label();
+        QVERIFY2(title.contains("max"), qPrintable(title));
+        // each head's largest weight takes the top colour of its own range
+        const HeadMatrix matrix = headMatrix(*set, 0, h, false);
+        const auto top = std::max_element(matrix.values.begin(), matrix.values.end());
+        const int index = int(top - matrix.values.begin());
+        const QColor expected = colorGradient(ColorMap::Viridis).color(1.0, QCPRange(0, 1));
+        QCOMPARE(pixelAt(plot, cellCentre(map, 5, index / 5, index % 5)), expected.rgb());
     }
+}
+
+void TestAttentionPlot::nonSquareScorePanels() {
+    // Panels need not be square attention maps: 2 rows of signed scores against 5 columns.
+    auto matrix = std::make_shared<PanelMatrix>();
+    matrix->rows = 2;
+    matrix->columns = 5;
+    matrix->values = {-3.0F, -1.0F, 0.0F, 1.0F, 2.0F, 0.5F, 0.25F, -0.5F, 1.5F, 4.0F};
+    PanelSpec panel;
+    panel.matrix = matrix;
+    panel.rowLabels = {"gen0", "gen1"};
+    panel.columnLabels = {"a", "b", "c", "d", "e"};
+    panel.rowTokens = {5, 6};
+    panel.title = QStringLiteral("scores");
+    panel.kind = ValueKind::Score;
+    FigureSpec figure;
+    figure.style = PanelStyle::Large;
+    figure.panels = {panel};
+    AttentionPlot plot;
+    show(plot, {700, 500});
+    plot.setFigure(figure);
+    plot.replot();
+    QCPColorMap* map = colorMaps(plot).front();
+    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, 4.5));
+    QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, 1.5));
+    // square cells: the map is 5 cells wide and 2 high
+    const QRect rect = map->keyAxis()->axisRect()->rect();
+    QVERIFY2(std::abs(rect.width() / 5.0 - rect.height() / 2.0) <= 1.0,
+             qPrintable(QStringLiteral("%1 x %2").arg(rect.width()).arg(rect.height())));
+    // the legend spans the scores, negative ones included
+    QCOMPARE(colorScale(plot)->dataRange(), QCPRange(-3.0, 4.0));
+    QCOMPARE(colorScale(plot)->axis()->label(), QStringLiteral("score"));
+    const PlotHit hit = plot.hitTest(
+        QPointF(rect.left() + 4.5 * rect.width() / 5.0, rect.top() + 1.5 * rect.height() / 2.0));
+    QVERIFY(hit.valid);
+    QCOMPARE(hit.row, 1);
+    QCOMPARE(hit.column, 4);
+    QCOMPARE(hit.query, 6); // the row's token
+    QCOMPARE(hit.key, 4);
+    QCOMPARE(hit.value, 4.0F);
+    const QColor lowest = colorGradient(ColorMap::Viridis).color(0.0, QCPRange(0, 1));
+    QCOMPARE(pixelAt(plot, QPointF(rect.left() + 0.5 * rect.width() / 5.0,
+                                   rect.top() + 0.5 * rect.height() / 2.0)),
+             lowest.rgb());
+    // the pin finds the rows by their tokens
+    plot.setPin(6, 2);
+    int visible = 0;
+    for (int i = 0; i < plot.itemCount(); ++i)
+        visible += plot.item(i)->visible() ? 1 : 0;
+    QCOMPARE(visible, 2);
+    plot.setPin(1, 2); // token 1 is no row here: only the column
+    visible = 0;
+    for (int i = 0; i < plot.itemCount(); ++i)
+        visible += plot.item(i)->visible() ? 1 : 0;
+    QCOMPARE(visible, 1);
 }
 
 void TestAttentionPlot::longSequenceGridBuilds() {
     AttentionPlot plot;
     show(plot, {1200, 900});
-    plot.setAttention(testdata::makeSet(1, 12, 1024));
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*testdata::makeSet(1, 12, 1024), 0, false));
     const std::vector<QCPColorMap*> maps = colorMaps(plot);
     QCOMPARE(int(maps.size()), 12);
     QCOMPARE(plot.itemCount(), 0); // no per-cell items
@@ -385,12 +483,11 @@ void TestAttentionPlot::strongLinkSurvivesDownsampling() {
     cells[query * n + key] = 1.0f;
     AttentionPlot plot;
     show(plot, {300, 300});
-    plot.setAttention(set);
-    plot.showSingleHead(0, 0);
+    plot.setFigure(headFigure(*set, 0, 0, false));
     plot.replot();
     QCPColorMap* map = colorMaps(plot).front();
     QVERIFY(map->data()->keySize() < n);
-    const QColor strong = map->gradient().color(1.0, map->dataRange(), false);
+    const QColor strong = colorGradient(ColorMap::Viridis).color(1.0, QCPRange(0, 1));
     const QRect inner = map->keyAxis()->axisRect()->rect();
     const QImage screen = plot.toPixmap(plot.width(), plot.height()).toImage();
     // Where the link is: a few pixels around its cell's centre.
@@ -403,7 +500,7 @@ void TestAttentionPlot::strongLinkSurvivesDownsampling() {
     const PlotHit hit = plot.hitTest(QPointF(map->keyAxis()->coordToPixel(key + 1),
                                              map->valueAxis()->coordToPixel(n - 1 - query)));
     QCOMPARE(hit.key, key + 1);
-    QCOMPARE(hit.weight, 1.0f / n);
+    QCOMPARE(hit.value, 1.0f / n);
 
     // Vector output keeps every cell.
     plot.setRasterScale(0.0);
@@ -412,51 +509,56 @@ void TestAttentionPlot::strongLinkSurvivesDownsampling() {
     QVERIFY(map->data()->keySize() < n);
 }
 
+namespace {
+
+/** One case of mapCoversEveryCell: a head of `seq` tokens, with or without its special ends. */
+struct CoverCase {
+    int seq = 0;
+    bool hideSpecial = false; ///< the first and last tokens are special and hidden
+    int visible = 0;          ///< tokens left on each axis
+};
+
+} // namespace
+
+Q_DECLARE_METATYPE(CoverCase)
+
 void TestAttentionPlot::mapCoversEveryCell_data() {
-    QTest::addColumn<int>("seq");
-    QTest::addColumn<bool>("hideSpecial");
-    QTest::addColumn<int>("visible");
-    QTest::newRow("seq1_one_cell") << 1 << false << 1;
-    QTest::newRow("seq10_qcustomplot_default_size") << 10 << false << 10;
-    QTest::newRow("seq12_special_hidden_leaves_10") << 12 << true << 10;
-    QTest::newRow("seq13") << 13 << false << 13;
+    QTest::addColumn<CoverCase>("test");
+    QTest::newRow("seq1_one_cell") << CoverCase{1, false, 1};
+    QTest::newRow("seq10_qcustomplot_default_size") << CoverCase{10, false, 10};
+    QTest::newRow("seq12_special_hidden_leaves_10") << CoverCase{12, true, 10};
+    QTest::newRow("seq13") << CoverCase{13, false, 13};
 }
 
 void TestAttentionPlot::mapCoversEveryCell() {
-    QFETCH(int, seq);
-    QFETCH(bool, hideSpecial);
-    QFETCH(int, visible);
-    auto set = testdata::makeSet(4, 4, seq);
-    if (hideSpecial) {
+    QFETCH(CoverCase, test);
+    auto set = testdata::makeSet(4, 4, test.seq);
+    if (test.hideSpecial) {
         set->special.front() = true;
         set->special.back() = true;
     }
     AttentionPlot plot;
-    FigureOptions options;
-    options.hideSpecial = hideSpecial;
-    plot.setOptions(options);
-    plot.setAttention(set);
     // The grid first, then one head: the single head reuses a panel of the grid.
-    plot.showLayerGrid(0);
-    plot.showSingleHead(3, 1);
+    plot.setFigure(layerFigure(*set, 0, test.hideSpecial));
+    plot.setFigure(headFigure(*set, 3, 1, test.hideSpecial));
     QCOMPARE(plot.plottableCount(), 1);
     auto* map = qobject_cast<QCPColorMap*>(plot.plottable(0));
-    QCOMPARE(map->data()->keySize(), visible);
-    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, visible - 0.5));
-    QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, visible - 0.5));
-    const int first = hideSpecial ? 1 : 0;
-    const int last = first + visible - 1;
-    const PlotHit hit = plot.hitTest(cellCentre(map, visible, visible - 1, 0));
+    QCOMPARE(map->data()->keySize(), test.visible);
+    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
+    QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
+    const int first = test.hideSpecial ? 1 : 0;
+    const int last = first + test.visible - 1;
+    const PlotHit hit = plot.hitTest(cellCentre(map, test.visible, test.visible - 1, 0));
     QCOMPARE(hit.query, last);
     QCOMPARE(hit.key, first);
     // A fresh map in a new plot (the export path) as well.
     AttentionPlot copy;
     copy.copyFigureFrom(plot);
     auto* copied = qobject_cast<QCPColorMap*>(copy.plottable(0));
-    QCOMPARE(copied->data()->keySize(), visible);
-    QCOMPARE(copied->keyAxis()->range(), QCPRange(-0.5, visible - 0.5));
+    QCOMPARE(copied->data()->keySize(), test.visible);
+    QCOMPARE(copied->keyAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
     QCOMPARE(copied->data()->keyRange(),
-             visible == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, visible - 1));
+             test.visible == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, test.visible - 1));
 }
 
 QTEST_MAIN(TestAttentionPlot)

@@ -5,7 +5,9 @@
 #include "core/base/error.h"
 #include "core/formats/npy.h"
 #include "figuretestdata.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
+#include "ui/figure/colormaps.h"
 #include "ui/figure/figureexport.h"
 
 #include <QFile>
@@ -46,6 +48,7 @@ private slots:
     void pngHasRequestedSizeAndContent();
     void pngNaturalSizeWhenNoneGiven();
     void smallPngKeepsASingleStrongLink();
+    void pngStrongCellHasTheTopColour();
     void svgIsValidWithLabelsAsText();
     void pdfIsWrittenWithEmbeddedFont();
     void unknownSuffixIsAnError();
@@ -89,11 +92,10 @@ void TestFigureExport::pngHasRequestedSizeAndContent() {
     QFETCH(QSize, pixels);
     QFETCH(int, expectedDpi);
     AttentionPlot plot;
-    plot.setAttention(m_set);
-    plot.showLayerGrid(1);
+    plot.setFigure(layerFigure(*m_set, 1, false));
     const QSize before = plot.size();
     const QString path = m_dir->filePath("grid.png");
-    exportImage(plot, path, {width, height, scale, dpi}, Overwrite::Refuse);
+    exportImage(plot, path, {width, height, scale, dpi}, Overwrite::Refuse, exportTitle(*m_set, 1));
     const QImage image(path);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), pixels);
@@ -105,10 +107,11 @@ void TestFigureExport::pngHasRequestedSizeAndContent() {
 
 void TestFigureExport::pngNaturalSizeWhenNoneGiven() {
     AttentionPlot plot;
-    plot.setAttention(m_set);
-    plot.showSingleHead(0, 2);
+    plot.setFigure(headFigure(*m_set, 0, 2, false));
     const QString path = m_dir->filePath("single.png");
-    exportImage(plot, path, {}, Overwrite::Refuse);
+    const QString title = exportTitle(*m_set, 0, 2);
+    exportImage(plot, path, {}, Overwrite::Refuse, title);
+    plot.setTitle(title); // the export's own figure carries the title
     QCOMPARE(QImage(path).size(), plot.naturalSize());
 }
 
@@ -121,16 +124,14 @@ void TestFigureExport::smallPngKeepsASingleStrongLink() {
     std::fill(cells, cells + n * n, 1.0f / n);
     cells[500 * n + 601] = 1.0f;
     AttentionPlot plot;
-    plot.setAttention(set);
-    plot.showSingleHead(0, 0);
+    plot.setFigure(headFigure(*set, 0, 0, false));
     for (const double scale : {1.0, 2.0}) {
         const QString path = m_dir->filePath(QStringLiteral("strong%1.png").arg(scale));
-        exportImage(plot, path, {400, 400, scale, 0}, Overwrite::Refuse);
+        exportImage(plot, path, {400, 400, scale, 0}, Overwrite::Refuse, exportTitle(*set, 0, 0));
         const QImage image(path);
         QCOMPARE(image.size(), QSize(400, 400) * scale);
         // The colour map's top colour (the link is the maximum, so it gets exactly that colour).
-        auto* map = qobject_cast<QCPColorMap*>(plot.plottable(0));
-        const QColor strong = map->gradient().color(1.0, map->dataRange(), false);
+        const QColor strong = colorGradient(ColorMap::Viridis).color(1.0, QCPRange(0, 1));
         int found = 0;
         for (int y = 0; y < image.height(); ++y)
             for (int x = 0; x < image.width(); ++x)
@@ -139,19 +140,58 @@ void TestFigureExport::smallPngKeepsASingleStrongLink() {
     }
 }
 
+void TestFigureExport::pngStrongCellHasTheTopColour() {
+    // One head of 6 tokens whose cell (query 2, key 4) is the only large weight: in the PNG the
+    // pixel at that cell's centre has the top colour of the map, and a weak cell does not.
+    auto set = testdata::makeSet(1, 1, 6);
+    float* cells = set->attentions.data();
+    std::fill(cells, cells + 36, 0.02F);
+    cells[2 * 6 + 4] = 0.9F;
+    AttentionPlot plot;
+    plot.setFigure(headFigure(*set, 0, 0, false));
+    const QString path = m_dir->filePath("strong.png");
+    const QString title = exportTitle(*set, 0, 0);
+    exportImage(plot, path, {600, 500, 2.0, 0}, Overwrite::Refuse, title);
+    const QImage image(path);
+    QCOMPARE(image.size(), QSize(1200, 1000));
+    // Where the cells are: the same figure laid out at the export's logical size.
+    AttentionPlot layout;
+    layout.setTitle(title);
+    layout.copyFigureFrom(plot);
+    layout.resize(600, 500);
+    layout.setViewport(QRect(0, 0, 600, 500));
+    layout.rebuild();
+    const auto* map = qobject_cast<QCPColorMap*>(layout.plottable(0));
+    QVERIFY(map != nullptr);
+    const auto centre = [&](int query, int key) {
+        return QPoint(int(map->keyAxis()->coordToPixel(key) * 2),
+                      int(map->valueAxis()->coordToPixel(5 - query) * 2));
+    };
+    const QColor top = colorGradient(ColorMap::Viridis).color(1.0, QCPRange(0, 1));
+    QCOMPARE(image.pixelColor(centre(2, 4)), top);
+    QVERIFY(image.pixelColor(centre(2, 3)) != top);
+    QVERIFY(image.pixelColor(centre(0, 4)) != top);
+    // the weak cells take the colour of 0.02 in [0, 0.9]
+    const QColor weak = colorGradient(ColorMap::Viridis).color(0.02, QCPRange(0, 0.9));
+    QCOMPARE(image.pixelColor(centre(5, 0)), weak);
+}
+
 void TestFigureExport::svgIsValidWithLabelsAsText() {
     AttentionPlot plot;
-    plot.setAttention(m_set);
-    plot.showSingleHead(1, 0);
+    plot.setFigure(headFigure(*m_set, 1, 0, false));
     const QString path = m_dir->filePath("head.svg");
-    exportImage(plot, path, {700, 600, 1.0, 0}, Overwrite::Refuse);
+    exportImage(plot, path, {700, 600, 1.0, 0}, Overwrite::Refuse, exportTitle(*m_set, 1, 0));
     QSvgRenderer renderer(path);
     QVERIFY(renderer.isValid());
     const QByteArray svg = readAll(path);
     QVERIFY(svg.contains("<text"));
-    QVERIFY2(svg.contains(">to</text>"), "a token label is text in the SVG");
-    QVERIFY(svg.contains(">dog, too</text>"));
-    QVERIFY(svg.contains("said &quot;hi&quot;") || svg.contains("said \"hi\""));
+    // Every token label is text in the SVG, on both axes (queries and keys).
+    for (const QString& token : m_set->tokens) {
+        const QByteArray escaped = token.toHtmlEscaped().toUtf8();
+        const QByteArray text = ">" + escaped + "</text>";
+        QVERIFY2(svg.count(text) >= 2 || svg.count(">" + token.toUtf8() + "</text>") >= 2,
+                 qPrintable(token));
+    }
     QVERIFY(svg.contains(">weight</text>"));
     QVERIFY(svg.contains("test — layer 1, head 0")); // the title exports always have
     QVERIFY(svg.contains("WenQuanYi Micro Hei"));    // the CJK fallback is named for viewers
@@ -159,10 +199,9 @@ void TestFigureExport::svgIsValidWithLabelsAsText() {
 
 void TestFigureExport::pdfIsWrittenWithEmbeddedFont() {
     AttentionPlot plot;
-    plot.setAttention(m_set);
-    plot.showLayerGrid(0);
+    plot.setFigure(layerFigure(*m_set, 0, false));
     const QString path = m_dir->filePath("grid.pdf");
-    exportImage(plot, path, {800, 600, 1.0, 0}, Overwrite::Refuse);
+    exportImage(plot, path, {800, 600, 1.0, 0}, Overwrite::Refuse, exportTitle(*m_set, 0));
     const QByteArray pdf = readAll(path);
     QVERIFY(pdf.startsWith("%PDF-"));
     // Text is drawn as text with the font embedded (a TrueType program per font), not as paths.
@@ -173,10 +212,10 @@ void TestFigureExport::pdfIsWrittenWithEmbeddedFont() {
 
 void TestFigureExport::unknownSuffixIsAnError() {
     AttentionPlot plot;
-    plot.setAttention(m_set);
+    plot.setFigure(layerFigure(*m_set, 0, false));
     const QString path = m_dir->filePath("figure.gif");
     try {
-        exportImage(plot, path, {}, Overwrite::Refuse);
+        exportImage(plot, path, {}, Overwrite::Refuse, QStringLiteral("title"));
         QFAIL("no error for .gif");
     } catch (const Error& error) {
         QVERIFY2(QString(error.what()).contains("figure.gif") &&
@@ -203,11 +242,26 @@ void TestFigureExport::csvHasLabelledQuotedRowsAndFullPrecision() {
     QCOMPARE(lines.size(), 6 + 2); // header, 6 rows, the empty piece after the last CRLF
     QCOMPARE(lines[0], QByteArray("query\\key,The,\"dog, too\",\"said \"\"hi\"\"\",to,it,.\r"));
     QVERIFY(lines[2].startsWith("\"dog, too\","));
-    // Row "dog, too" (query 1), column "to" (key 3): the float read back is the float written.
-    const QList<QByteArray> cells = lines[2].trimmed().split(',');
-    // The quoted label contains one comma, so the values start at index 2.
-    QCOMPARE(cells.size(), 2 + 6);
-    QCOMPARE(cells[2 + 3].toFloat(), m_set->weight(1, 2, 1, 3));
+    // Every value read back is the float written: the weights of layer 1, head 2.
+    for (int query = 0; query < 6; ++query) {
+        QList<QByteArray> cells = lines[1 + query].trimmed().split(',');
+        // Labels with a comma are quoted: the values are the last six fields.
+        QVERIFY(cells.size() >= 7);
+        cells = cells.mid(cells.size() - 6);
+        for (int key = 0; key < 6; ++key)
+            QCOMPARE(cells[key].toFloat(), m_set->weight(1, 2, query, key));
+    }
+    // With special tokens hidden the rows are renormalised, as the maps draw them.
+    auto special = testdata::makeSet(1, 1, 4, {"[CLS]", "a", "b", "[SEP]"});
+    special->special = {true, false, false, true};
+    const QString hidden = m_dir->filePath("hidden.csv");
+    exportCsv(*special, 0, 0, true, hidden, Overwrite::Refuse);
+    const QList<QByteArray> rows = readAll(hidden).split('\n');
+    QCOMPARE(rows[0], QByteArray("query\\key,a,b\r"));
+    const QList<QByteArray> a = rows[1].trimmed().split(',');
+    const double sum = double(special->weight(0, 0, 1, 1)) + special->weight(0, 0, 1, 2);
+    QCOMPARE(a[0], QByteArray("a"));
+    QVERIFY(std::abs(a[1].toDouble() - special->weight(0, 0, 1, 1) / sum) < 1e-6);
 }
 
 void TestFigureExport::jsonParses() {
@@ -247,7 +301,7 @@ void TestFigureExport::refuseLeavesExistingFileUntouched() {
         file.write("original");
     }
     AttentionPlot plot;
-    plot.setAttention(m_set);
+    plot.setFigure(layerFigure(*m_set, 0, false));
     try {
         if (name.endsWith(".npy"))
             exportNpy(*m_set, path, Overwrite::Refuse);
@@ -256,7 +310,7 @@ void TestFigureExport::refuseLeavesExistingFileUntouched() {
         else if (name.endsWith(".json"))
             exportJson(*m_set, path, Overwrite::Refuse);
         else
-            exportImage(plot, path, {}, Overwrite::Refuse);
+            exportImage(plot, path, {}, Overwrite::Refuse, QStringLiteral("title"));
         QFAIL("no error for an existing file");
     } catch (const Error& error) {
         QVERIFY2(QString(error.what()).contains(name + "' exists;"), error.what());
@@ -272,8 +326,8 @@ void TestFigureExport::replaceOverwrites() {
         file.write("original");
     }
     AttentionPlot plot;
-    plot.setAttention(m_set);
-    exportImage(plot, path, {300, 200, 1.0, 0}, Overwrite::Replace);
+    plot.setFigure(layerFigure(*m_set, 0, false));
+    exportImage(plot, path, {300, 200, 1.0, 0}, Overwrite::Replace, QStringLiteral("title"));
     QCOMPARE(QImage(path).size(), QSize(300, 200));
 }
 

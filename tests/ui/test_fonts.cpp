@@ -2,6 +2,7 @@
 // labelFont(), and in SVG and PNG exports of a figure whose tokens are Chinese.
 
 #include "figuretestdata.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
 #include "ui/figure/figureexport.h"
 #include "ui/figure/fonts.h"
@@ -88,11 +89,10 @@ void TestFonts::chineseFigureExportsKeepTheLabels() {
     QVERIFY(dir.isValid());
     const auto set = testdata::makeSet(1, 2, 6, {"[CLS]", "它们", "吃", "了", "苹果", "[SEP]"});
     AttentionPlot plot;
-    plot.setAttention(set);
-    plot.showSingleHead(0, 1);
+    plot.setFigure(headFigure(*set, 0, 1, false));
 
     const QString svgPath = dir.filePath("zh.svg");
-    exportImage(plot, svgPath, {600, 520, 1.0, 0}, Overwrite::Refuse);
+    exportImage(plot, svgPath, {600, 520, 1.0, 0}, Overwrite::Refuse, exportTitle(*set, 0, 1));
     QFile svg(svgPath);
     QVERIFY(svg.open(QIODevice::ReadOnly));
     const QString xml = QString::fromUtf8(svg.readAll());
@@ -100,7 +100,7 @@ void TestFonts::chineseFigureExportsKeepTheLabels() {
     QVERIFY(xml.contains(QStringLiteral(">它们</text>")));
 
     const QString pngPath = dir.filePath("zh.png");
-    exportImage(plot, pngPath, {600, 520, 1.0, 0}, Overwrite::Refuse);
+    exportImage(plot, pngPath, {600, 520, 1.0, 0}, Overwrite::Refuse, exportTitle(*set, 0, 1));
     const QImage image(pngPath);
     QCOMPARE(image.size(), QSize(600, 520));
     QSet<QRgb> colors;

@@ -5,13 +5,14 @@
 #include "core/formats/npy.h"
 #include "core/models/textmodel.h"
 #include "tests/common/tinybert.h"
+#include "ui/document/attentiondocument.h"
 #include "ui/figure/attentionplot.h"
-#include "ui/mainwindow.h"
 #include "ui/panels/randompanel.h"
 #include "ui/panels/sentencepanel.h"
 #include "ui/session/attentionjobrunner.h"
 #include "ui/views/headsview.h"
 #include "ui/views/linkfinder.h"
+#include "ui/window/mainwindow.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -26,6 +27,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cstdint>
+#include <vector>
 
 using namespace attnscope;
 
@@ -85,33 +88,33 @@ private slots:
         panel->embedBox()->setValue(32);
         panel->headsBox()->setValue(4);
         QTRY_VERIFY(!window.runner()->isBusy() && shown.count() > 0);
-        QCOMPARE(window.headsView()->attention()->heads(), 4);
-        QCOMPARE(window.headsView()->attention()->seq(), 12);
+        QCOMPARE(window.document()->result()->heads(), 4);
+        QCOMPARE(window.document()->result()->seq(), 12);
         QCOMPARE(colorMapCount(window.headsView()->gridPlot()), 4);
 
         panel->headsBox()->setValue(8);
-        QTRY_COMPARE(window.headsView()->attention()->heads(), 8);
+        QTRY_COMPARE(window.document()->result()->heads(), 8);
         QTRY_COMPARE(colorMapCount(window.headsView()->gridPlot()), 8);
 
         // 5 does not divide 32: an inline message with the allowed counts; the last view stays
         panel->headsBox()->setValue(5);
         QTRY_VERIFY(window.message().contains(QStringLiteral("1, 2, 4, 8, 16, 32")));
-        QCOMPARE(window.headsView()->attention()->heads(), 8);
+        QCOMPARE(window.document()->result()->heads(), 8);
         QCOMPARE(colorMapCount(window.headsView()->gridPlot()), 8);
         QCOMPARE(panel->headsBox()->value(), 5); // what the user typed is kept
 
         panel->headsBox()->setValue(2);
-        QTRY_COMPARE(window.headsView()->attention()->heads(), 2);
+        QTRY_COMPARE(window.document()->result()->heads(), 2);
         QTRY_VERIFY(window.message().isEmpty());
 
         // the seed changes the numbers, the same seed gives them back
-        const float before = window.headsView()->attention()->weight(0, 0, 3, 1);
+        const float before = window.document()->result()->weight(0, 0, 3, 1);
         panel->seedBox()->setValue(7);
         QTRY_VERIFY(!window.runner()->isBusy() &&
-                    window.headsView()->attention()->weight(0, 0, 3, 1) != before);
+                    window.document()->result()->weight(0, 0, 3, 1) != before);
         panel->seedBox()->setValue(0);
         QTRY_VERIFY(!window.runner()->isBusy() &&
-                    window.headsView()->attention()->weight(0, 0, 3, 1) == before);
+                    window.document()->result()->weight(0, 0, 3, 1) == before);
     }
 
     void hoverShowsTheExactWeightAndClickPins() {
@@ -123,32 +126,35 @@ private slots:
         window.randomPanel()->seqBox()->setValue(6);
         window.randomPanel()->embedBox()->setValue(16);
         window.randomPanel()->headsBox()->setValue(2);
-        QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention() &&
-                    window.headsView()->attention()->seq() == 6 &&
-                    window.headsView()->attention()->heads() == 2);
+        QTRY_VERIFY(!window.runner()->isBusy() && window.document()->result() &&
+                    window.document()->result()->seq() == 6 &&
+                    window.document()->result()->heads() == 2);
         HeadsView* view = window.headsView();
+        AttentionDocument* document = window.document();
         AttentionPlot* plot = view->headPlot();
-        const auto cell = findCell(plot, 0, view->head(), 2, 4);
+        const auto cell = findCell(plot, 0, document->head(), 2, 4);
         QVERIFY2(cell.has_value(), "no pixel of the large map maps to query 2, key 4");
 
-        const float weight = view->attention()->weight(0, view->head(), 2, 4);
+        const float weight = window.document()->result()->weight(0, document->head(), 2, 4);
         const QString expected = QStringLiteral("t2 → t4: %1").arg(double(weight), 0, 'g', 6);
         QTest::mouseMove(plot, *cell);
         QTRY_VERIFY2(view->readoutText().contains(expected),
                      qPrintable(view->readoutText() + " / " + expected));
 
         QTest::mouseClick(plot, Qt::LeftButton, {}, *cell);
-        QCOMPARE(view->pinnedQuery(), 2);
-        QCOMPARE(view->pinnedKey(), 4);
+        QCOMPARE(document->pinnedQuery(), 2);
+        QCOMPARE(document->pinnedKey(), 4);
         // the pin stays when the mouse leaves, and the link finder follows it
         QTest::mouseMove(plot, QPoint(2, 2));
         QTRY_VERIFY(view->readoutText().contains(QStringLiteral("Pinned")));
         QVERIFY(view->readoutText().contains(expected));
-        QCOMPARE(window.linkFinder()->query(), 2);
-        QCOMPARE(window.linkFinder()->key(), 4);
+        QCOMPARE(document->linkQuery(), 2);
+        QCOMPARE(document->linkKey(), 4);
+        QCOMPARE(window.linkFinder()->queryBox()->currentData().toInt(), 2);
+        QCOMPARE(window.linkFinder()->keyBox()->currentData().toInt(), 4);
         // clicking the pinned cell again unpins
         QTest::mouseClick(plot, Qt::LeftButton, {}, *cell);
-        QCOMPARE(view->pinnedQuery(), -1);
+        QCOMPARE(document->pinnedQuery(), -1);
     }
 
     void sentenceModeRunsTheModelAsYouType() {
@@ -172,22 +178,23 @@ private slots:
                                   qPrintable(window.message()), 10000);
         const TextModel model = TextModel::load(folder.toStdString());
         const Encoding encoding = model.encode("the cat sat on the mat");
-        const auto& set = window.headsView()->attention();
+        const auto& set = window.document()->result();
         QCOMPARE(set->seq(), int(encoding.size()));
         QCOMPARE(set->layers(), model.model().layers());
         QCOMPARE(set->heads(), model.model().heads());
         QCOMPARE(set->tokens.first(), QString::fromStdString(encoding.display.front()));
         QCOMPARE(colorMapCount(window.headsView()->gridPlot()), set->heads());
-        // another layer
-        window.headsView()->selectHead(1, 0);
-        QCOMPARE(window.headsView()->layer(), 1);
+        // another layer, through the layer box as a user does it
+        window.findChild<QSpinBox*>(QStringLiteral("layerBox"))->setValue(1);
+        QCOMPARE(window.document()->layer(), 1);
+        QCOMPARE(window.headsView()->gridPlot()->figure().panels.front().layer, 1);
 
         // an unreadable model folder: an inline error, the last good view stays, the text is kept
         window.sentencePanel()->setModelFolder(
             QDir::temp().filePath(QStringLiteral("attnscope-no-such-model")));
         window.recompute();
         QTRY_VERIFY(window.message().contains(QStringLiteral("attnscope-no-such-model")));
-        QCOMPARE(window.headsView()->attention(), set);
+        QCOMPARE(window.document()->result(), set);
         QCOMPARE(edit->toPlainText(), QStringLiteral("the cat sat on the mat"));
     }
 
@@ -204,8 +211,8 @@ private slots:
         const auto example = window.sentencePanel()->currentExample();
         QVERIFY(example.has_value());
         QVERIFY(example->pronounStart >= 0);
-        HeadsView* view = window.headsView();
-        const auto& set = view->attention();
+        AttentionDocument* view = window.document();
+        const auto& set = window.document()->result();
         // the pronoun is pinned, on a token inside the antecedent
         QVERIFY(view->pinnedQuery() >= 0);
         const auto [qs, qe] = set->offsets[std::size_t(view->pinnedQuery())];
@@ -220,10 +227,11 @@ private slots:
         QCOMPARE(view->head(), examples.recommendedHead);
         // the link finder ranks every head for that link; its top entry is the best head for it
         LinkFinder* finder = window.linkFinder();
-        QCOMPARE(finder->query(), view->pinnedQuery());
-        QCOMPARE(finder->key(), view->pinnedKey());
+        QCOMPARE(view->linkQuery(), view->pinnedQuery());
+        QCOMPARE(view->linkKey(), view->pinnedKey());
+        QCOMPARE(finder->queryBox()->currentData().toInt(), view->pinnedQuery());
         const std::vector<HeadWeight> ranked =
-            rankHeadsForLink(set->attentions, finder->query(), finder->key());
+            rankHeadsForLink(set->attentions, view->linkQuery(), view->linkKey());
         QCOMPARE(finder->table()->rowCount(), set->layers() * set->heads());
         QCOMPARE(finder->table()->item(0, 1)->data(Qt::DisplayRole).toInt(),
                  int(ranked.front().layer));
@@ -242,9 +250,9 @@ private slots:
         window.randomPanel()->seqBox()->setValue(8);
         window.randomPanel()->embedBox()->setValue(16);
         window.randomPanel()->headsBox()->setValue(4);
-        QTRY_VERIFY(!window.runner()->isBusy() && window.headsView()->attention() &&
-                    window.headsView()->attention()->seq() == 8 &&
-                    window.headsView()->attention()->heads() == 4);
+        QTRY_VERIFY(!window.runner()->isBusy() && window.document()->result() &&
+                    window.document()->result()->seq() == 8 &&
+                    window.document()->result()->heads() == 4);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         ImageSize size;
@@ -267,7 +275,7 @@ private slots:
         const Tensor back = npy::readFloat(dir.filePath(QStringLiteral("all.npy")).toStdString(),
                                            "exported attentions");
         QCOMPARE(back.shape(), (Shape{1, 4, 8, 8}));
-        QCOMPARE(back[5], window.headsView()->attention()->attentions[5]);
+        QCOMPARE(back[5], window.document()->result()->attentions[5]);
         window.exportData(dir.filePath(QStringLiteral("head.csv")), Overwrite::Refuse);
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("head.csv"))).size() > 0);
         // never overwrite silently
@@ -280,26 +288,90 @@ private slots:
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("layer00_head03.png"))));
     }
 
-    void aBurstOfChangesEndsInTheLatestState() {
+    void aBurstOfChangesShowsOnlyFreshResults() {
         MainWindow window{QString()};
         window.show();
         window.setMode(MainWindow::RandomMode);
         RandomPanel* panel = window.randomPanel();
+        AttentionDocument* document = window.document();
+        // Every result the views were given, with the newest request at that moment, and what
+        // the two plots drew from it once the window had shown it.
+        struct Delivery {
+            std::uint64_t generation = 0;
+            std::uint64_t newest = 0;
+            int seq = 0;
+            int heads = 0;
+            int gridPanels = 0;
+            int gridRows = 0;
+            int headRows = 0;
+            float drawn = 0.0F;
+            float computed = 0.0F;
+        };
+        std::vector<Delivery> delivered;
+        connect(&window, &MainWindow::resultShown, this, [&] {
+            const AttentionSet& set = *document->result();
+            const FigureSpec& grid = window.headsView()->gridPlot()->figure();
+            const FigureSpec& head = window.headsView()->headPlot()->figure();
+            delivered.push_back({document->outcome().generation,
+                                 window.runner()->latestGeneration(), set.seq(), set.heads(),
+                                 int(grid.panels.size()), grid.panels.front().rows(),
+                                 head.panels.front().rows(), head.panels.front().matrix->at(0, 0),
+                                 set.weight(document->layer(), document->head(), 0, 0)});
+        });
         panel->embedBox()->setValue(64);
         panel->headsBox()->setValue(4);
         for (int seq = 1; seq <= 80; ++seq) {
             panel->seqBox()->setValue(seq);
-            if (seq % 10 == 0) {
+            if (seq % 10 == 0)
                 QCoreApplication::processEvents(); // let some results land in between
-            }
         }
         panel->headsBox()->setValue(8);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->isBusy() && window.headsView()->attention() &&
-                                     window.headsView()->attention()->seq() == 80 &&
-                                     window.headsView()->attention()->heads() == 8,
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runner()->isBusy() && document->result() &&
+                                     document->result()->seq() == 80 &&
+                                     document->result()->heads() == 8,
                                  20000);
-        QCOMPARE(colorMapCount(window.headsView()->gridPlot()), 8);
+        QVERIFY(!delivered.empty());
+        for (const Delivery& d : delivered) {
+            QVERIFY2(d.generation == d.newest,
+                     qPrintable(QStringLiteral("a stale result (request %1) was shown while %2 "
+                                               "was the newest")
+                                    .arg(d.generation)
+                                    .arg(d.newest)));
+            QCOMPARE(d.gridPanels, d.heads);
+            QCOMPARE(d.gridRows, d.seq);
+            QCOMPARE(d.headRows, d.seq);
+            QCOMPARE(d.drawn, d.computed);
+        }
+        QCOMPARE(delivered.back().seq, 80);
+        QCOMPARE(delivered.back().heads, 8);
         QVERIFY(window.message().isEmpty());
+    }
+
+    void cancelKeepsTheLastResult() {
+        MainWindow window{QString()};
+        window.show();
+        window.setMode(MainWindow::RandomMode);
+        RandomPanel* panel = window.randomPanel();
+        panel->seqBox()->setValue(8);
+        panel->embedBox()->setValue(16);
+        panel->headsBox()->setValue(2);
+        QTRY_VERIFY(!window.runner()->isBusy() && window.document()->result() &&
+                    window.document()->result()->seq() == 8);
+        const auto shown = window.document()->result();
+        QSignalSpy cancelled(window.document(), &AttentionDocument::computeCancelled);
+        QSignalSpy changed(window.document(), &AttentionDocument::resultChanged);
+        // Cancelled right after the request: whether or not the engine got to finish it, the
+        // request ends cancelled and the last result stays (no timing decides this).
+        panel->seqBox()->setValue(9);
+        window.document()->cancel();
+        QTRY_COMPARE(cancelled.size(), 1);
+        QTRY_VERIFY(!window.runner()->isBusy());
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(window.document()->result(), shown);
+        QVERIFY(window.message().contains(QStringLiteral("cancelled")));
+        // the next change computes again
+        panel->seqBox()->setValue(10);
+        QTRY_VERIFY(window.document()->result()->seq() == 10);
     }
 };
 

@@ -1,131 +1,38 @@
-// headMatrix (special tokens hidden, rows renormalised) against hand-computed cases, and the
-// colour maps' names and end colours.
+// The pure arithmetic of drawing a panel (ui/figure/mapcells.h) against hand-computed cases:
+// colour ranges of each kind of value, block extremes of large matrices, the colour of each cell;
+// and the colour maps' names and end colours.
 
-#include "ui/figure/attentionset.h"
+#include "ui/figure/colormaps.h"
 #include "ui/figure/figureoptions.h"
+#include "ui/figure/mapcells.h"
 
 #include <QtTest>
+#include <limits>
 #include <qcustomplot.h>
+#include <vector>
 
 using namespace attnscope;
 
-namespace {
-
-// [CLS] a b [SEP]; layer 0 head 0 and head 1, rows chosen so that the renormalised values are
-// exact in float.
-AttentionSet handSet() {
-    AttentionSet set;
-    const std::vector<float> values = {
-        // head 0
-        0.25F,
-        0.25F,
-        0.25F,
-        0.25F, // [CLS]
-        0.40F,
-        0.30F,
-        0.10F,
-        0.20F, // a  -> a 0.75, b 0.25
-        0.10F,
-        0.20F,
-        0.20F,
-        0.50F, // b  -> a 0.5,  b 0.5
-        0.00F,
-        0.00F,
-        0.00F,
-        1.00F, // [SEP]
-        // head 1
-        1.00F,
-        0.00F,
-        0.00F,
-        0.00F,
-        0.50F,
-        0.00F,
-        0.00F,
-        0.50F, // a: no weight on visible tokens -> stays 0
-        0.00F,
-        0.25F,
-        0.75F,
-        0.00F, // b: already over visible tokens only
-        0.25F,
-        0.25F,
-        0.25F,
-        0.25F,
-    };
-    set.attentions = Tensor({1, 2, 4, 4}, values);
-    set.tokens = {"[CLS]", "a", "b", "[SEP]"};
-    set.special = {true, false, false, true};
-    return set;
-}
-
-} // namespace
-
-class TestAttentionSet : public QObject {
+class TestMapCells : public QObject {
     Q_OBJECT
 
 private slots:
-    void weightIndexesLayerHeadQueryKey();
-    void headMatrix_data();
-    void headMatrix();
-    void indexOfMapsOriginalTokens();
     void colorMapKeysRoundTrip();
     void unknownColorMapIsRejected();
     void gradientEnds_data();
     void gradientEnds();
+    void colorRangeOfEachKind_data();
+    void colorRangeOfEachKind();
+    void extentIgnoresNonFiniteValues();
+    void divergingWhiteSitsAtUniformOrZero();
+    void blockForFitsCellsIntoPixels();
+    void reduceKeepsTheExtremeOfEachBlock();
+    void reducePartialBlocksSitTopAndRight();
+    void colorCellsTruncatesLikeQCustomPlot();
+    void colorCellsOversamplesSmallMaps();
 };
 
-void TestAttentionSet::weightIndexesLayerHeadQueryKey() {
-    const AttentionSet set = handSet();
-    QCOMPARE(set.layers(), 1);
-    QCOMPARE(set.heads(), 2);
-    QCOMPARE(set.seq(), 4);
-    QCOMPARE(set.weight(0, 0, 1, 0), 0.40F);
-    QCOMPARE(set.weight(0, 1, 2, 2), 0.75F);
-}
-
-void TestAttentionSet::headMatrix_data() {
-    QTest::addColumn<int>("head");
-    QTest::addColumn<bool>("hideSpecial");
-    QTest::addColumn<std::vector<int>>("tokens");
-    QTest::addColumn<std::vector<float>>("values");
-
-    QTest::newRow("head0_all_tokens_as_stored")
-        << 0 << false << std::vector<int>{0, 1, 2, 3}
-        << std::vector<float>{0.25F, 0.25F, 0.25F, 0.25F, 0.40F, 0.30F, 0.10F, 0.20F,
-                              0.10F, 0.20F, 0.20F, 0.50F, 0.00F, 0.00F, 0.00F, 1.00F};
-    QTest::newRow("head0_special_hidden_rows_renormalised")
-        << 0 << true << std::vector<int>{1, 2} << std::vector<float>{0.75F, 0.25F, 0.5F, 0.5F};
-    QTest::newRow("head1_row_without_visible_weight_stays_zero")
-        << 1 << true << std::vector<int>{1, 2} << std::vector<float>{0.0F, 0.0F, 0.25F, 0.75F};
-}
-
-void TestAttentionSet::headMatrix() {
-    QFETCH(int, head);
-    QFETCH(bool, hideSpecial);
-    QFETCH(std::vector<int>, tokens);
-    QFETCH(std::vector<float>, values);
-    const HeadMatrix matrix = attnscope::headMatrix(handSet(), 0, head, hideSpecial);
-    QCOMPARE(matrix.tokens, tokens);
-    QCOMPARE(matrix.size(), int(tokens.size()));
-    QCOMPARE(matrix.values.size(), values.size());
-    for (std::size_t i = 0; i < values.size(); ++i)
-        QVERIFY2(
-            std::abs(matrix.values[i] - values[i]) <= 1e-7F,
-            qPrintable(
-                QStringLiteral("cell %1: %2 != %3").arg(i).arg(matrix.values[i]).arg(values[i])));
-    for (int r = 0; r < matrix.size(); ++r)
-        QCOMPARE(matrix.at(r, 0), matrix.values[std::size_t(r) * tokens.size()]);
-}
-
-void TestAttentionSet::indexOfMapsOriginalTokens() {
-    const HeadMatrix matrix = attnscope::headMatrix(handSet(), 0, 0, true);
-    QCOMPARE(matrix.indexOf(0), -1);
-    QCOMPARE(matrix.indexOf(1), 0);
-    QCOMPARE(matrix.indexOf(2), 1);
-    QCOMPARE(matrix.indexOf(3), -1);
-    QCOMPARE(matrix.indexOf(7), -1);
-}
-
-void TestAttentionSet::colorMapKeysRoundTrip() {
+void TestMapCells::colorMapKeysRoundTrip() {
     QCOMPARE(colorMapKeys(), (QStringList{"viridis", "magma", "grayscale", "diverging"}));
     for (const ColorMap map :
          {ColorMap::Viridis, ColorMap::Magma, ColorMap::Grayscale, ColorMap::Diverging}) {
@@ -135,7 +42,7 @@ void TestAttentionSet::colorMapKeysRoundTrip() {
     }
 }
 
-void TestAttentionSet::unknownColorMapIsRejected() {
+void TestMapCells::unknownColorMapIsRejected() {
     ColorMap parsed = ColorMap::Magma;
     QVERIFY(!parseColorMap("jet", &parsed));
     QVERIFY(!parseColorMap("Viridis", &parsed)); // keys are exact, like settings keys
@@ -143,7 +50,7 @@ void TestAttentionSet::unknownColorMapIsRejected() {
     QCOMPARE(parsed, ColorMap::Magma);
 }
 
-void TestAttentionSet::gradientEnds_data() {
+void TestMapCells::gradientEnds_data() {
     QTest::addColumn<QString>("map");
     QTest::addColumn<QColor>("low");
     QTest::addColumn<QColor>("middle");
@@ -160,7 +67,7 @@ void TestAttentionSet::gradientEnds_data() {
                                << QColor("#b2182b");
 }
 
-void TestAttentionSet::gradientEnds() {
+void TestMapCells::gradientEnds() {
     QFETCH(QString, map);
     QFETCH(QColor, low);
     QFETCH(QColor, middle);
@@ -183,5 +90,187 @@ void TestAttentionSet::gradientEnds() {
              qPrintable(QColor(gradient.color(1.0, range)).name()));
 }
 
-QTEST_MAIN(TestAttentionSet)
-#include "test_attentionset.moc"
+namespace {
+
+/** One colour-range case: values of a kind on a scale, and the range they must give. */
+struct RangeCase {
+    ValueKind kind = ValueKind::Probability;
+    ValueScale scale = ValueScale::Linear;
+    std::vector<float> values;
+    ColorRange expected;
+};
+
+PanelMatrix matrixOf(int rows, int columns, std::vector<float> values) {
+    return PanelMatrix{rows, columns, std::move(values)};
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(RangeCase)
+
+void TestMapCells::colorRangeOfEachKind_data() {
+    QTest::addColumn<RangeCase>("test");
+    const auto linear = ValueScale::Linear;
+    const auto log = ValueScale::Log;
+    QTest::newRow("probability_from_zero_to_max")
+        << RangeCase{ValueKind::Probability, linear, {0.1F, 0.5F, 0.25F}, {0.0, 0.5, false}};
+    QTest::newRow("probability_all_zero_gives_0_1")
+        << RangeCase{ValueKind::Probability, linear, {0.0F, 0.0F}, {0.0, 1.0, false}};
+    QTest::newRow("probability_log_from_the_floor")
+        << RangeCase{ValueKind::Probability, log, {0.1F, 0.5F}, {kLogFloor, 0.5, true}};
+    QTest::newRow("probability_log_tiny_max_raised")
+        << RangeCase{ValueKind::Probability, log, {1e-5F}, {kLogFloor, kLogFloor * 10, true}};
+    QTest::newRow("score_spans_negative_values")
+        << RangeCase{ValueKind::Score, linear, {-2.0F, 3.0F, 0.5F}, {-2.0, 3.0, false}};
+    QTest::newRow("score_single_value_widened")
+        << RangeCase{ValueKind::Score, linear, {1.5F, 1.5F}, {1.0, 2.0, false}};
+    QTest::newRow("score_log_with_negatives_stays_linear")
+        << RangeCase{ValueKind::Score, log, {-1.0F, 2.0F}, {-1.0, 2.0, false}};
+    QTest::newRow("score_log_positive")
+        << RangeCase{ValueKind::Score, log, {0.5F, 8.0F}, {0.5, 8.0, true}};
+    QTest::newRow("difference_centred_on_zero")
+        << RangeCase{ValueKind::Difference, linear, {-0.2F, 0.6F}, {-0.6, 0.6, false}};
+    QTest::newRow("difference_all_zero")
+        << RangeCase{ValueKind::Difference, log, {0.0F}, {-1.0, 1.0, false}};
+    QTest::newRow("other_min_to_max")
+        << RangeCase{ValueKind::Other, linear, {10.0F, 20.0F}, {10.0, 20.0, false}};
+}
+
+void TestMapCells::colorRangeOfEachKind() {
+    QFETCH(RangeCase, test);
+    const ColorRange range = colorRange(test.kind, test.scale, valueExtent(test.values));
+    QVERIFY2(
+        std::abs(range.lower - test.expected.lower) < 1e-6 &&
+            std::abs(range.upper - test.expected.upper) < 1e-6 && range.log == test.expected.log,
+        qPrintable(
+            QStringLiteral("[%1, %2] log %3").arg(range.lower).arg(range.upper).arg(range.log)));
+}
+
+void TestMapCells::extentIgnoresNonFiniteValues() {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    const ValueExtent extent = valueExtent(std::vector<float>{nan, 0.5F, -inf, 0.25F, inf});
+    QVERIFY(extent.any);
+    QCOMPARE(extent.min, 0.25);
+    QCOMPARE(extent.max, 0.5);
+    QVERIFY(!valueExtent(std::vector<float>{nan}).any);
+    const ValueExtent merged = extent.merged(valueExtent(std::vector<float>{-1.0F}));
+    QCOMPARE(merged.min, -1.0);
+    QCOMPARE(merged.max, 0.5);
+}
+
+void TestMapCells::divergingWhiteSitsAtUniformOrZero() {
+    // probabilities over 4 keys in [0, 0.5]: uniform 0.25 is the middle
+    QCOMPARE(divergingCentre(ValueKind::Probability, {0.0, 0.5, false}, 4), 0.5);
+    // scores in [-1, 3]: 0 is a quarter of the way up
+    QCOMPARE(divergingCentre(ValueKind::Score, {-1.0, 3.0, false}, 4), 0.25);
+    // differences are centred on 0 by their range
+    QCOMPARE(divergingCentre(ValueKind::Difference, {-2.0, 2.0, false}, 9), 0.5);
+    // clamped into the range
+    QCOMPARE(divergingCentre(ValueKind::Score, {1.0, 3.0, false}, 4), 0.0);
+    QVERIFY(alwaysDiverging(ValueKind::Difference));
+    QVERIFY(!alwaysDiverging(ValueKind::Probability));
+}
+
+void TestMapCells::blockForFitsCellsIntoPixels() {
+    QCOMPARE(blockFor(100, 300), 1);
+    QCOMPARE(blockFor(300, 300), 1);
+    QCOMPARE(blockFor(301, 300), 2);
+    QCOMPARE(blockFor(1024, 250), 5);
+    QCOMPARE(blockFor(1024, 1), 1); // not laid out yet
+    QCOMPARE(blockFor(1, 0), 1);
+}
+
+void TestMapCells::reduceKeepsTheExtremeOfEachBlock() {
+    // 4 × 4 into 2 × 2 blocks: each block keeps its largest value; for differences the largest
+    // magnitude with its sign.
+    const PanelMatrix m = matrixOf(4, 4,
+                                   {0.1F, 0.9F, 0.0F, 0.0F,  //
+                                    0.2F, 0.3F, 0.0F, -0.7F, //
+                                    0.0F, 0.0F, 0.5F, 0.4F,  //
+                                    -0.8F, 0.1F, 0.6F, 0.2F});
+    const ReducedCells cells = reduceCells(m, 2, ValueKind::Probability);
+    QCOMPARE(cells.rows, 2);
+    QCOMPARE(cells.columns, 2);
+    QCOMPARE(cells.block, 2);
+    // image row 0 holds the first rows of the source (the top of the map)
+    QCOMPARE(cells.values, (std::vector<float>{0.9F, 0.0F, 0.1F, 0.6F}));
+    const ReducedCells signedCells = reduceCells(m, 2, ValueKind::Difference);
+    QCOMPARE(signedCells.values, (std::vector<float>{0.9F, -0.7F, -0.8F, 0.6F}));
+    // cell centres on the token axes: block 2 covers tokens 0-1 and 2-3
+    QCOMPARE(cells.firstColumn, 0.5);
+    QCOMPARE(cells.lastColumn, 2.5);
+    QCOMPARE(cells.bottomRow, 0.5);
+    QCOMPARE(cells.topRow, 2.5);
+    // block 1 is the matrix itself, first row at the top
+    const ReducedCells same = reduceCells(m, 1, ValueKind::Probability);
+    QCOMPARE(same.values, m.values);
+    QCOMPARE(same.firstColumn, 0.0);
+    QCOMPARE(same.lastColumn, 3.0);
+}
+
+void TestMapCells::reducePartialBlocksSitTopAndRight() {
+    // 3 rows × 5 columns in blocks of 2: rows are blocked from the bottom (the axis counts them
+    // from there), so the first row is a block of its own; columns from the left, so the last
+    // column is one.
+    std::vector<float> values(15, 0.0F);
+    values[0 * 5 + 4] = 1.0F; // first row, last column
+    values[2 * 5 + 0] = 0.5F; // last row, first column
+    const ReducedCells cells = reduceCells(matrixOf(3, 5, values), 2, ValueKind::Probability);
+    QCOMPARE(cells.rows, 2);
+    QCOMPARE(cells.columns, 3);
+    QCOMPARE(cells.values, (std::vector<float>{0.0F, 0.0F, 1.0F, 0.5F, 0.0F, 0.0F}));
+    // non-finite cells count as 0
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const ReducedCells withNan = reduceCells(matrixOf(1, 2, {nan, -1.0F}), 2, ValueKind::Score);
+    QCOMPARE(withNan.values, (std::vector<float>{0.0F}));
+}
+
+void TestMapCells::colorCellsTruncatesLikeQCustomPlot() {
+    QCPColorGradient gradient = colorGradient(ColorMap::Viridis); // color() is not const
+    const ColorTable table = colorTable(gradient);
+    QCOMPARE(table.front(), gradient.color(0.0, QCPRange(0, 1)));
+    QCOMPARE(table.back(), gradient.color(1.0, QCPRange(0, 1)));
+    ReducedCells cells;
+    cells.rows = 1;
+    cells.columns = 6;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    cells.values = {0.0F, 0.25F, 0.5F, 1.0F, 2.0F, nan};
+    const QImage image = colorCells(cells, table, {0.0, 1.0, false}, 0);
+    QCOMPARE(image.size(), QSize(6, 1));
+    for (int i = 0; i < 5; ++i) // the same colours as QCPColorGradient::color gives
+        QCOMPARE(image.pixel(i, 0), gradient.color(cells.values[std::size_t(i)], QCPRange(0, 1)));
+    QCOMPARE(image.pixel(5, 0), table.front()); // NaN: the lowest colour
+    // log scale: the floor and below take the lowest colour, the max the highest
+    cells.values = {0.0F, 1e-5F, 1e-4F, 1e-2F, 1.0F, 1.0F};
+    const QImage log = colorCells(cells, table, {1e-4, 1.0, true}, 0);
+    QCOMPARE(log.pixel(0, 0), table.front());
+    QCOMPARE(log.pixel(1, 0), table.front());
+    QCOMPARE(log.pixel(2, 0), table.front());
+    QCOMPARE(log.pixel(3, 0), table[127]); // half way in log space: level int(0.5 · 255)
+    QCOMPARE(log.pixel(4, 0), table.back());
+}
+
+void TestMapCells::colorCellsOversamplesSmallMaps() {
+    ReducedCells cells;
+    cells.rows = 2;
+    cells.columns = 50;
+    cells.values.assign(100, 0.0F);
+    cells.values[50 + 49] = 1.0F; // bottom right
+    const ColorTable table = colorTable(colorGradient(ColorMap::Grayscale));
+    const QImage image = colorCells(cells, table, {0.0, 1.0, false});
+    // 1 + 100 / 50 = 3 pixels per column, 1 + 100 / 2 = 51 per row, as QCPColorMap oversamples
+    QCOMPARE(image.size(), QSize(150, 102));
+    QCOMPARE(image.pixel(149, 101), table.back());
+    QCOMPARE(image.pixel(147, 51), table.back());
+    QCOMPARE(image.pixel(146, 51), table.front());
+    QCOMPARE(image.pixel(147, 50), table.front());
+    // from 101 cells on, one pixel per cell
+    cells.columns = 101;
+    cells.rows = 1;
+    cells.values.assign(101, 0.5F);
+    QCOMPARE(colorCells(cells, table, {0.0, 1.0, false}).size(), QSize(101, 101));
+}
+
+QTEST_MAIN(TestMapCells)
+#include "test_mapcells.moc"

@@ -4,7 +4,7 @@
 // not match the catalogue, e.g. one without the namespace, looks like). With "en" nothing changes.
 #include "ui/appearance.h"
 #include "ui/figure/attentionplot.h"
-#include "ui/mainwindow.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAbstractButton>
 #include <QAction>

@@ -4,6 +4,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QSpinBox>
+#include <algorithm>
 
 namespace attnscope {
 
@@ -16,15 +17,16 @@ ImageSizeDialog::ImageSizeDialog(ImageFormat format, QSize defaultSize, QWidget*
     , m_format(format) {
     setWindowTitle(tr("Image size"));
     m_width = new QSpinBox(this);
-    m_width->setRange(64, 20000);
+    m_width->setRange(64, kMaxImageSide);
     m_width->setValue(defaultSize.width());
     m_width->setSuffix(tr(" px"));
     m_height = new QSpinBox(this);
-    m_height->setRange(64, 20000);
+    m_height->setRange(64, kMaxImageSide);
     m_height->setValue(defaultSize.height());
     m_height->setSuffix(tr(" px"));
     m_dpi = new QSpinBox(this);
-    m_dpi->setRange(kLayoutDpi / 2, 1200);
+    // the layout is 96 dpi: a resolution is a scale, at most kMaxImageScale
+    m_dpi->setRange(kLayoutDpi / 2, std::min(kMaxImageDpi, int(kMaxImageScale * kLayoutDpi)));
     m_dpi->setValue(format == ImageFormat::Png ? 300 : kLayoutDpi);
     m_dpi->setSuffix(tr(" dpi"));
     m_dpi->setEnabled(format == ImageFormat::Png);

@@ -1,6 +1,5 @@
 #include "ui/figure/attentionplot.h"
 
-#include "core/base/error.h"
 #include "ui/figure/colormaps.h"
 #include "ui/figure/fonts.h"
 
@@ -13,22 +12,75 @@
 
 namespace attnscope {
 
+int PanelSpec::rowOf(int token) const {
+    if (rowTokens.empty())
+        return token >= 0 && token < rows() ? token : -1;
+    const auto it = std::find(rowTokens.begin(), rowTokens.end(), token);
+    return it != rowTokens.end() ? int(it - rowTokens.begin()) : -1;
+}
+
+int PanelSpec::columnOf(int token) const {
+    if (columnTokens.empty())
+        return token >= 0 && token < columns() ? token : -1;
+    const auto it = std::find(columnTokens.begin(), columnTokens.end(), token);
+    return it != columnTokens.end() ? int(it - columnTokens.begin()) : -1;
+}
+
+/**
+ * A QCPColorMap whose image attnscope makes itself (colorCells) instead of QCustomPlot filling a
+ * double per cell through setCell and colouring them on the next draw: a slider step recolours
+ * 200 000 cells, and that path took a third of the redraw. The map's data keeps only its size
+ * and ranges, which QCPColorMap::draw uses to place the image (and its PDF/SVG rasterisation).
+ */
+class HeatmapLayer : public QCPColorMap {
+public:
+    HeatmapLayer(QCPAxis* keyAxis, QCPAxis* valueAxis)
+        : QCPColorMap(keyAxis, valueAxis) {
+        setInterpolate(false);
+        setTightBoundary(false);
+        setAntialiased(false);
+    }
+
+    void setImage(const ReducedCells& cells, QImage image) {
+        // One cell along an axis: QCPColorMap needs the cell's extent as its range (no
+        // neighbour to measure the half-cell from).
+        const QCPRange keys = cells.columns == 1 ? QCPRange(cells.firstColumn - cells.block / 2.0,
+                                                            cells.firstColumn + cells.block / 2.0)
+                                                 : QCPRange(cells.firstColumn, cells.lastColumn);
+        const QCPRange values = cells.rows == 1 ? QCPRange(cells.bottomRow - cells.block / 2.0,
+                                                           cells.bottomRow + cells.block / 2.0)
+                                                : QCPRange(cells.bottomRow, cells.topRow);
+        QCPColorMapData* data = this->data();
+        if (data->keySize() != cells.columns || data->valueSize() != cells.rows)
+            data->setSize(cells.columns, cells.rows);
+        data->setRange(keys, values);
+        mMapImage = std::move(image);
+        mMapImageInvalidated = false;
+    }
+
+protected:
+    // The image is set by setImage; QCustomPlot's own colouring of its (unused) cells must not
+    // replace it when the data or the range it was told about change.
+    void updateMapImage() override { mMapImageInvalidated = false; }
+};
+
 namespace {
 
 // Pixel sizes rather than point sizes: a figure then looks the same on the screen, in a PNG
 // (QImage at 96 dpi), in an SVG and in a PDF, whatever the device's resolution.
-constexpr int kSingleLabelPx = 12;
+constexpr int kLargeLabelPx = 12;
 constexpr int kGridLabelPx = 10;
-constexpr int kSingleTitlePx = 13;
+constexpr int kLargeTitlePx = 13;
 constexpr int kGridTitlePx = 11;
-constexpr int kAllTitlePx = 9;
+constexpr int kCompactTitlePx = 9;
 constexpr int kFigureTitlePx = 15;
 constexpr int kSpacing = 10;
-constexpr double kSingleElide = 160.0;
+constexpr double kLargeElide = 160.0;
 constexpr double kGridElide = 90.0;
 constexpr double kTinyStretch = 1e-4;
 // A label needs its line height plus a little air; below that, neighbours overlap.
 constexpr double kLabelAir = 1.15;
+constexpr int kNoLabels = INT32_MAX / 2;
 
 QFont pixelFont(int pixels, bool bold = false) {
     QFont font = labelFont();
@@ -54,17 +106,34 @@ QColor pinColor(ColorMap map) {
 const QColor kFrameColor(0x90, 0x90, 0x90);
 const QColor kSelectedColor(0x1e, 0x88, 0xe5);
 
-int visibleTokens(const AttentionSet& set, bool hideSpecial) {
-    if (!hideSpecial)
-        return set.seq();
-    int n = 0;
-    for (int i = 0; i < set.seq(); ++i)
-        n += std::size_t(i) < set.special.size() && set.special[std::size_t(i)] ? 0 : 1;
-    return n;
+QString formatValue(double value) {
+    return QString::number(value, 'g', 3);
 }
 
-QString formatWeight(double value) {
-    return QString::number(value, 'g', 3);
+bool sameShapeAndLabels(const PanelSpec& a, const PanelSpec& b) {
+    return a.rows() == b.rows() && a.columns() == b.columns() && a.rowLabels == b.rowLabels &&
+           a.columnLabels == b.columnLabels && a.rowTokens == b.rowTokens &&
+           a.columnTokens == b.columnTokens;
+}
+
+QString legendLabel(ValueKind kind, bool log, bool perPanel) {
+    switch (kind) {
+    case ValueKind::Probability:
+        if (perPanel)
+            return log ? AttentionPlot::tr("weight, each head its own range (log)")
+                       : AttentionPlot::tr("weight, each head its own range");
+        return log ? AttentionPlot::tr("weight (log scale)") : AttentionPlot::tr("weight");
+    case ValueKind::Score:
+        return perPanel ? AttentionPlot::tr("score, each map its own range")
+                        : AttentionPlot::tr("score");
+    case ValueKind::Difference:
+        return perPanel ? AttentionPlot::tr("difference, each map its own range")
+                        : AttentionPlot::tr("difference");
+    case ValueKind::Other:
+        break;
+    }
+    return perPanel ? AttentionPlot::tr("value, each map its own range")
+                    : AttentionPlot::tr("value");
 }
 
 } // namespace
@@ -74,78 +143,66 @@ AttentionPlot::AttentionPlot(QWidget* parent)
     qRegisterMetaType<attnscope::PlotHit>();
     setBackground(Qt::white);
     setMouseTracking(true);
-    setFont(pixelFont(kSingleLabelPx));
+    setFont(pixelFont(kLargeLabelPx));
+    // One paint buffer for every layer: the overlay layer's own full-size buffer would be cleared
+    // and blended onto the widget on every replot without ever holding anything.
+    if (QCPLayer* overlay = layer(QStringLiteral("overlay")))
+        overlay->setMode(QCPLayer::lmLogical);
     rebuild();
 }
 
-void AttentionPlot::setAttention(std::shared_ptr<const AttentionSet> set) {
-    if (set != nullptr) {
-        const AttentionSet& s = *set;
-        if (s.attentions.rank() != 4 || s.attentions.dim(2) != s.attentions.dim(3))
-            throw Error("attention set: expected attentions of shape [L, H, S, S], got " +
-                        shapeToString(s.attentions.shape()));
-        if (s.tokens.size() != s.seq())
-            throw Error("attention set: " + std::to_string(s.tokens.size()) + " token labels for " +
-                        std::to_string(s.seq()) + " tokens");
-        if (!s.special.empty() && s.special.size() != std::size_t(s.seq()))
-            throw Error("attention set: " + std::to_string(s.special.size()) +
-                        " special flags for " + std::to_string(s.seq()) + " tokens");
+AttentionPlot::~AttentionPlot() = default;
+
+void AttentionPlot::setFigure(FigureSpec figure) {
+    const bool sameLayout = !m_panels.empty() && m_panels.size() == figure.panels.size() &&
+                            figure.style == m_builtStyle && figure.columns == m_figure.columns &&
+                            m_builtFor == layoutSize() && m_body != nullptr;
+    bool sameCells = sameLayout;
+    if (sameLayout) {
+        for (std::size_t i = 0; i < figure.panels.size() && sameCells; ++i)
+            sameCells = sameShapeAndLabels(figure.panels[i], m_figure.panels[i]);
     }
-    // The sliders of the window send a new set of the same shape many times a second: then only
-    // the cells and colour ranges change, and the layout (labels, margins, items) is kept.
-    const bool inPlace = set != nullptr && m_set != nullptr && !m_panels.empty() &&
-                         sameStructure(*m_set, *set) && m_builtFor == layoutSize();
-    m_set = std::move(set);
-    if (!inPlace) {
+    m_figure = std::move(figure);
+    if (!sameLayout) {
         rebuild();
         return;
     }
-    m_panelKey.set = m_set.get();
-    fillPanels();
+    for (Panel& panel : m_panels)
+        panel.uploadedBlock = 0; // new numbers: every image is made again
+    // The sliders of the window send new numbers many times a second. Same shapes and labels:
+    // only the cells, colour ranges and titles change. Other shapes: the layout elements stay
+    // and are measured again for the new labels.
+    updateExtents();
     updateColorRanges();
+    if (sameCells) {
+        uploadChanged(true);
+    } else {
+        updateAxes();
+        layOut();
+    }
+    updatePin();
     replot(rpQueuedReplot);
 }
 
-bool AttentionPlot::sameStructure(const AttentionSet& a, const AttentionSet& b) const {
-    return a.attentions.shape() == b.attentions.shape() && a.tokens == b.tokens &&
-           a.special == b.special;
-}
-
-void AttentionPlot::showLayerGrid(int layer) {
-    m_layout = Layout::LayerGrid;
-    m_layer = layer;
-    rebuild();
-}
-
-void AttentionPlot::showSingleHead(int layer, int head) {
-    m_layout = Layout::SingleHead;
-    m_layer = layer;
-    m_head = head;
-    rebuild();
-}
-
-void AttentionPlot::showAllLayers() {
-    m_layout = Layout::AllLayers;
-    rebuild();
-}
-
 void AttentionPlot::setOptions(const FigureOptions& options) {
-    if (options == m_options)
-        return;
-    const FigureOptions old = m_options;
-    m_options = options;
-    if (m_panels.empty() || options.hideSpecial != old.hideSpecial) {
-        rebuild(); // other tokens: new cells and labels
+    if (options.colorMap == m_options.colorMap && options.scale == m_options.scale &&
+        options.range == m_options.range) {
+        m_options = options;
         return;
     }
-    if (options.scale != old.scale)
-        fillPanels(); // the log scale clamps cells to kLogFloor
+    const FigureOptions old = m_options;
+    m_options = options;
+    if (m_panels.empty()) {
+        rebuild();
+        return;
+    }
     if (options.scale != old.scale || options.range != old.range) {
-        rebuild(); // the legend's labels change width; the panels and their cells are kept
+        rebuild(); // the legend's labels change width; the panels are kept
         return;
     }
     // Another colour map: colours only.
     updateColorRanges();
+    uploadChanged(true);
     updatePin();
     replot(rpQueuedReplot);
 }
@@ -155,15 +212,16 @@ void AttentionPlot::setPin(int query, int key) {
         return;
     m_pinQuery = query;
     m_pinKey = key;
-    if (m_set && !m_panels.empty() && m_labelStep > 1 && m_labelStep < INT32_MAX / 4) {
+    if (!m_panels.empty() && m_labelStep > 1 && m_labelStep < kNoLabels) {
         applyLabels(m_labelCellPixels); // thinned labels make room for the pinned tokens' own
         balanceLayout();
+        uploadChanged(false);
     }
     updatePin();
     replot(rpQueuedReplot);
 }
 
-void AttentionPlot::setSelectedHead(int layer, int head) {
+void AttentionPlot::setSelectedPanel(int layer, int head) {
     if (layer == m_selectedLayer && head == m_selectedHead)
         return;
     m_selectedLayer = layer;
@@ -188,11 +246,8 @@ void AttentionPlot::setTitle(const QString& title) {
 }
 
 void AttentionPlot::copyFigureFrom(const AttentionPlot& other) {
-    m_set = other.m_set;
+    m_figure = other.m_figure;
     m_options = other.m_options;
-    m_layout = other.m_layout;
-    m_layer = other.m_layer;
-    m_head = other.m_head;
     m_pinQuery = other.m_pinQuery;
     m_pinKey = other.m_pinKey;
     m_selectedLayer = other.m_selectedLayer;
@@ -204,6 +259,20 @@ void AttentionPlot::copyFigureFrom(const AttentionPlot& other) {
 
 QSize AttentionPlot::layoutSize() const {
     return viewport().size();
+}
+
+int AttentionPlot::maxRows() const {
+    int rows = 1;
+    for (const PanelSpec& spec : m_figure.panels)
+        rows = std::max(rows, spec.rows());
+    return rows;
+}
+
+int AttentionPlot::maxColumns() const {
+    int columns = 1;
+    for (const PanelSpec& spec : m_figure.panels)
+        columns = std::max(columns, spec.columns());
+    return columns;
 }
 
 QSize AttentionPlot::naturalSize() const {
@@ -218,34 +287,43 @@ QSize AttentionPlot::naturalSize() const {
 }
 
 QSize AttentionPlot::naturalMapsSize() const {
-    if (m_set == nullptr)
+    if (m_figure.panels.empty())
         return {800, 600};
-    const int n = std::max(1, visibleTokens(*m_set, m_options.hideSpecial));
-    switch (m_layout) {
-    case Layout::SingleHead: {
-        const int side = std::clamp(n * 20, 280, 900);
-        return {side + 260, side + 200};
+    const int rows = maxRows(), columns = maxColumns(), n = std::max(rows, columns);
+    // The long side of a map at a size per cell that suits the style; the short side follows.
+    const auto mapSize = [&](int side) {
+        return QSize(std::max(1, side * columns / n), std::max(1, side * rows / n));
+    };
+    const int count = int(m_figure.panels.size());
+    switch (m_figure.style) {
+    case PanelStyle::Large: {
+        const QSize map = mapSize(std::clamp(n * 20, 280, 900));
+        return {map.width() + 260, map.height() + 200};
     }
-    case Layout::LayerGrid: {
-        const int heads = m_set->heads();
-        const int columns = std::max(1, int(std::ceil(std::sqrt(double(heads) * 1.3))));
-        const int rows = (heads + columns - 1) / columns;
-        const int side = std::clamp(n * 15, 150, 300);
-        return {columns * (side + kSpacing + 4) + 230, rows * (side + kSpacing + 20) + 170};
+    case PanelStyle::Grid: {
+        const int gridColumns = m_figure.columns > 0
+                                    ? m_figure.columns
+                                    : std::max(1, int(std::ceil(std::sqrt(double(count) * 1.3))));
+        const int gridRows = (count + gridColumns - 1) / gridColumns;
+        const QSize map = mapSize(std::clamp(n * 15, 150, 300));
+        return {gridColumns * (map.width() + kSpacing + 4) + 230,
+                gridRows * (map.height() + kSpacing + 20) + 170};
     }
-    case Layout::AllLayers: {
-        const int side = std::clamp(n * 5, 56, 120);
-        return {m_set->heads() * (side + kSpacing + 4) + 150,
-                m_set->layers() * (side + kSpacing + 18) + 60};
+    case PanelStyle::Compact: {
+        const int gridColumns = m_figure.columns > 0 ? m_figure.columns : count;
+        const int gridRows = (count + gridColumns - 1) / gridColumns;
+        const QSize map = mapSize(std::clamp(n * 5, 56, 120));
+        return {gridColumns * (map.width() + kSpacing + 4) + 150,
+                gridRows * (map.height() + kSpacing + 18) + 60};
     }
     }
     return {800, 600};
 }
 
-void AttentionPlot::clearFigure() {
-    // The panels (axis rect, colour map, pin outlines) outlive a rebuild: their cells are a
-    // million per head for long sequences, too costly to allocate again for a resize or a new
-    // set of the same size. Everything around them is made again.
+void AttentionPlot::clearLayout() {
+    // The panels (axis rect, map, pin outlines) outlive a rebuild: making them again for a resize
+    // or a new figure of as many panels would cost more than the rest of the layout. Everything
+    // around them is made again.
     if (m_panelGrid != nullptr) {
         for (const Panel& panel : m_panels)
             m_panelGrid->take(panel.rect);
@@ -266,26 +344,16 @@ void AttentionPlot::removePanel(Panel& panel) {
     if (panel.pinColumn != nullptr)
         removeItem(panel.pinColumn);
     removePlottable(panel.map);
-    delete panel.rect; // already taken out of the layout by clearFigure
+    delete panel.rect; // already taken out of the layout by clearLayout
 }
 
 void AttentionPlot::rebuild() {
     m_builtFor = layoutSize();
-    const bool empty = m_set == nullptr || m_set->layers() == 0 || m_set->heads() == 0 ||
-                       visibleTokens(*m_set, m_options.hideSpecial) == 0;
-    if (!empty) {
-        m_layer = std::clamp(m_layer, 0, m_set->layers() - 1);
-        m_head = std::clamp(m_head, 0, m_set->heads() - 1);
-    }
-    const PanelKey key{m_set.get(), m_layout, m_layer, m_layout == Layout::SingleHead ? m_head : -1,
-                       m_options.hideSpecial};
-    const bool sameCells = !empty && !m_panels.empty() && key == m_panelKey;
-    clearFigure();
-    if (empty) {
-        for (Panel& panel : m_panels)
-            removePanel(panel);
-        m_panels.clear();
-        m_panelKey = {};
+    m_builtStyle = m_figure.style;
+    clearLayout();
+    syncPanels();
+    if (m_figure.panels.empty()) {
+        m_ranges.clear();
         if (!m_title.isEmpty()) {
             m_titleElement = new QCPTextElement(this, m_title, pixelFont(kFigureTitlePx, true));
             plotLayout()->addElement(0, 0, m_titleElement);
@@ -294,94 +362,43 @@ void AttentionPlot::rebuild() {
         return;
     }
     chooseGrid();
-    if (!sameCells) {
-        assignPanels();
-        fillPanels();
-        m_panelKey = key;
-    }
     buildLayout();
+    updateAxes();
+    updateExtents();
     updateColorRanges();
-
-    const int n = m_panels.front().matrix.size();
-    // First guess of the cell size from the whole widget, so that a long sequence does not start
-    // with a thousand labels that are thinned right away.
-    const QSize size = layoutSize();
-    const double guess =
-        std::min(double(size.width()) / m_columns, double(size.height()) / m_rows) / n;
-    applyLabels(guess);
-    balanceLayout();
-    // The labels that fit at the cell size the layout actually gives.
-    const QRect inner = m_panels.front().rect->rect();
-    applyLabels(double(std::min(inner.width(), inner.height())) / n);
-    balanceLayout();
-    uploadChangedBlocks(); // once, at the final map sizes (new panels have had no cells yet)
+    layOut();
     updatePin();
     updateSelection();
     replot(rpQueuedReplot);
 }
 
-void AttentionPlot::chooseGrid() {
-    const AttentionSet& set = *m_set;
-    switch (m_layout) {
-    case Layout::SingleHead:
-        m_columns = m_rows = 1;
-        break;
-    case Layout::LayerGrid: {
-        const int count = set.heads();
-        // The number of columns that gives the largest square maps in this widget.
-        const QSize size = layoutSize();
-        const double width = std::max(100, size.width() - 160);
-        const double height = std::max(100, size.height() - 120 - (m_title.isEmpty() ? 0 : 30));
-        double best = -1.0;
-        for (int columns = 1; columns <= count; ++columns) {
-            const int rows = (count + columns - 1) / columns;
-            const double side = std::min(width / columns, height / rows);
-            if (side > best + 1e-9) {
-                best = side;
-                m_columns = columns;
-                m_rows = rows;
-            }
-        }
-        break;
-    }
-    case Layout::AllLayers:
-        m_columns = set.heads();
-        m_rows = set.layers();
-        break;
-    }
+void AttentionPlot::layOut() {
+    const int rows = maxRows(), columns = maxColumns();
+    // First guess of the cell size from the whole widget, so that a long sequence does not start
+    // with a thousand labels that are thinned right away.
+    const QSize size = layoutSize();
+    const double guess = std::min(double(size.width()) / (m_columns * columns),
+                                  double(size.height()) / (m_rows * rows));
+    applyLabels(guess);
+    balanceLayout();
+    // The labels that fit at the cell size the layout actually gives.
+    const QRect inner = m_panels.front().rect->rect();
+    const PanelSpec& first = m_figure.panels.front();
+    applyLabels(std::min(double(inner.width()) / std::max(first.columns(), 1),
+                         double(inner.height()) / std::max(first.rows(), 1)));
+    balanceLayout();
+    uploadChanged(false); // once, at the final map sizes (new panels have had no cells yet)
 }
 
-void AttentionPlot::assignPanels() {
-    const AttentionSet& set = *m_set;
-    std::vector<std::pair<int, int>> heads; // (layer, head)
-    switch (m_layout) {
-    case Layout::SingleHead:
-        heads.emplace_back(m_layer, m_head);
-        break;
-    case Layout::LayerGrid:
-        for (int h = 0; h < set.heads(); ++h)
-            heads.emplace_back(m_layer, h);
-        break;
-    case Layout::AllLayers:
-        for (int l = 0; l < set.layers(); ++l)
-            for (int h = 0; h < set.heads(); ++h)
-                heads.emplace_back(l, h);
-        break;
-    }
-    while (m_panels.size() > heads.size()) {
+void AttentionPlot::syncPanels() {
+    const std::size_t count = m_figure.panels.size();
+    while (m_panels.size() > count) {
         removePanel(m_panels.back());
         m_panels.pop_back();
     }
-    for (std::size_t i = 0; i < m_panels.size(); ++i) {
-        m_panels[i].layer = heads[i].first;
-        m_panels[i].head = heads[i].second;
-    }
-    m_panels.reserve(heads.size());
-    for (std::size_t i = m_panels.size(); i < heads.size(); ++i) {
-        const auto [layer, head] = heads[i];
+    m_panels.reserve(count);
+    while (m_panels.size() < count) {
         Panel panel;
-        panel.layer = layer;
-        panel.head = head;
         panel.rect = new QCPAxisRect(this, false);
         panel.rect->setMinimumSize(4, 4);
         panel.rect->setSizeConstraintRect(QCPLayoutElement::scrInnerRect);
@@ -398,12 +415,35 @@ void AttentionPlot::assignPanels() {
             axis->setOffset(0);
         }
         panel.rect->axis(QCPAxis::atTop)->setLabelPadding(3);
-        panel.map =
-            new QCPColorMap(panel.rect->axis(QCPAxis::atBottom), panel.rect->axis(QCPAxis::atLeft));
-        panel.map->setInterpolate(false);
-        panel.map->setTightBoundary(false);
-        panel.map->setAntialiased(false);
-        m_panels.push_back(std::move(panel));
+        panel.map = new HeatmapLayer(panel.rect->axis(QCPAxis::atBottom),
+                                     panel.rect->axis(QCPAxis::atLeft));
+        m_panels.push_back(panel);
+    }
+    for (Panel& panel : m_panels)
+        panel.uploadedBlock = 0; // new numbers: every image is made again
+}
+
+void AttentionPlot::chooseGrid() {
+    const int count = int(m_figure.panels.size());
+    if (m_figure.columns > 0) {
+        m_columns = std::min(m_figure.columns, count);
+        m_rows = (count + m_columns - 1) / m_columns;
+        return;
+    }
+    // The number of columns that gives the largest maps in this widget.
+    const QSize size = layoutSize();
+    const double width = std::max(100, size.width() - 160);
+    const double height = std::max(100, size.height() - 120 - (m_title.isEmpty() ? 0 : 30));
+    const double rows = maxRows(), columns = maxColumns();
+    double best = -1.0;
+    for (int c = 1; c <= count; ++c) {
+        const int r = (count + c - 1) / c;
+        const double cell = std::min(width / (c * columns), height / (r * rows));
+        if (cell > best + 1e-9) {
+            best = cell;
+            m_columns = c;
+            m_rows = r;
+        }
     }
 }
 
@@ -433,12 +473,12 @@ void AttentionPlot::buildLayout() {
     m_colorScale->setBarWidth(14);
     m_colorScale->setAutoMargins(QCP::msLeft | QCP::msRight);
     m_colorScale->axis()->setTickLabelFont(pixelFont(kGridLabelPx));
-    m_colorScale->axis()->setLabelFont(pixelFont(kSingleLabelPx));
+    m_colorScale->axis()->setLabelFont(pixelFont(kLargeLabelPx));
     m_colorScale->axis()->setLabelPadding(8);
 
     m_panelGrid->setColumnSpacing(kSpacing);
     m_panelGrid->setRowSpacing(kSpacing);
-    // Spacer rows/columns around the maps take what square maps leave over (balanceLayout).
+    // Spacer rows/columns around the maps take what square cells leave over (balanceLayout).
     m_panelGrid->addElement(0, 0, new QCPLayoutElement(this));
     m_panelGrid->addElement(m_rows + 1, m_columns + 1, new QCPLayoutElement(this));
 
@@ -450,10 +490,10 @@ void AttentionPlot::buildLayout() {
     m_marginGroups = columnGroups;
     m_marginGroups.insert(m_marginGroups.end(), rowGroups.begin(), rowGroups.end());
 
-    const int titlePx = m_layout == Layout::SingleHead  ? kSingleTitlePx
-                        : m_layout == Layout::LayerGrid ? kGridTitlePx
-                                                        : kAllTitlePx;
-    const QFont titleFont = pixelFont(titlePx, m_layout != Layout::AllLayers);
+    const int titlePx = m_figure.style == PanelStyle::Large  ? kLargeTitlePx
+                        : m_figure.style == PanelStyle::Grid ? kGridTitlePx
+                                                             : kCompactTitlePx;
+    const QFont titleFont = pixelFont(titlePx, m_figure.style != PanelStyle::Compact);
     for (std::size_t i = 0; i < m_panels.size(); ++i) {
         Panel& panel = m_panels[i];
         panel.rect->axis(QCPAxis::atTop)->setLabelFont(titleFont);
@@ -467,233 +507,210 @@ void AttentionPlot::buildLayout() {
     }
 }
 
-void AttentionPlot::fillPanels() {
-    for (Panel& panel : m_panels) {
-        panel.matrix = headMatrix(*m_set, panel.layer, panel.head, m_options.hideSpecial);
-        const int n = panel.matrix.size();
-        if (panel.size != n) {
-            panel.size = n;
-            for (const QCPAxis::AxisType type :
-                 {QCPAxis::atLeft, QCPAxis::atBottom, QCPAxis::atTop, QCPAxis::atRight})
-                panel.rect->axis(type)->setRange(-0.5, n - 0.5);
-        }
-        // A new panel has no size yet: the layout pass that follows (updateLayout) uploads its
-        // cells once, already at the right block size, instead of all n² cells first.
+void AttentionPlot::updateAxes() {
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        Panel& panel = m_panels[i];
+        const PanelSpec& spec = m_figure.panels[i];
+        if (panel.rows == spec.rows() && panel.columns == spec.columns())
+            continue;
+        panel.rows = spec.rows();
+        panel.columns = spec.columns();
+        // Row r is drawn at value rows-1-r, so that the first row is at the top without a
+        // reversed axis (QCPColorMap mirrors its whole image on every draw for reversed axes).
+        for (const QCPAxis::AxisType type : {QCPAxis::atLeft, QCPAxis::atRight})
+            panel.rect->axis(type)->setRange(-0.5, panel.rows - 0.5);
+        for (const QCPAxis::AxisType type : {QCPAxis::atBottom, QCPAxis::atTop})
+            panel.rect->axis(type)->setRange(-0.5, panel.columns - 0.5);
+        panel.uploadedBlock = 0;
+    }
+}
+
+void AttentionPlot::updateExtents() {
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        const PanelSpec& spec = m_figure.panels[i];
+        m_panels[i].extent = spec.matrix ? valueExtent(spec.matrix->values) : ValueExtent{};
+    }
+}
+
+int AttentionPlot::blockFor(const Panel& panel, const PanelSpec& spec) const {
+    if (m_rasterScale == 0.0)
+        return 1;
+    const double scale = m_rasterScale > 0.0 ? m_rasterScale : devicePixelRatioF();
+    const QRect inner = panel.rect->rect();
+    const int width = int(std::floor(inner.width() * scale));
+    const int height = int(std::floor(inner.height() * scale));
+    if (width < 2 || height < 2) // not laid out yet
+        return 1;
+    return std::max(attnscope::blockFor(spec.columns(), width),
+                    attnscope::blockFor(spec.rows(), height));
+}
+
+void AttentionPlot::uploadCells(std::size_t index, int block) {
+    Panel& panel = m_panels[index];
+    const PanelSpec& spec = m_figure.panels[index];
+    if (!spec.matrix || spec.rows() == 0 || spec.columns() == 0) {
+        panel.uploadedBlock = block;
+        return;
+    }
+    const ColorRange& range = m_ranges[index];
+    QCPColorGradient gradient;
+    if (m_options.colorMap == ColorMap::Diverging || alwaysDiverging(spec.kind))
+        gradient = divergingGradient(divergingCentre(spec.kind, range, spec.columns()));
+    else
+        gradient = colorGradient(m_options.colorMap);
+    const ReducedCells cells = reduceCells(*spec.matrix, block, spec.kind);
+    panel.map->setImage(cells, colorCells(cells, colorTable(gradient), range));
+    panel.uploadedBlock = block;
+    panel.range = range;
+}
+
+void AttentionPlot::uploadChanged(bool all) {
+    if (m_ranges.size() != m_panels.size())
+        return; // between clearing a layout and choosing its colour ranges
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        Panel& panel = m_panels[i];
+        // A panel that has no size yet gets its cells in the layout pass that follows
+        // (updateLayout), already at the right block, instead of every cell first.
         if (panel.rect->rect().isEmpty()) {
             panel.uploadedBlock = 0;
             continue;
         }
-        // At the size of the last layout; updateLayout uploads again if a new layout changes it.
-        uploadCells(panel, blockFor(panel));
-    }
-}
-
-int AttentionPlot::blockFor(const Panel& panel) const {
-    const int n = panel.matrix.size();
-    if (m_rasterScale == 0.0 || n <= 1)
-        return 1;
-    const double scale = m_rasterScale > 0.0 ? m_rasterScale : devicePixelRatioF();
-    const QRect inner = panel.rect->rect();
-    const int pixels = int(std::floor(std::min(inner.width(), inner.height()) * scale));
-    if (pixels < 2 || n <= pixels) // not laid out yet, or every cell has a pixel
-        return 1;
-    return (n + pixels - 1) / pixels;
-}
-
-void AttentionPlot::uploadCells(Panel& panel, int block) {
-    const bool log = m_options.scale == ValueScale::Log;
-    const int n = panel.matrix.size();
-    const int cells = (n + block - 1) / block;
-    QCPColorMapData* data = panel.map->data();
-    if (data->keySize() != cells || data->valueSize() != cells)
-        data->setSize(cells, cells);
-    // Cell k covers tokens [k·block, (k+1)·block): its centre is at k·block + (block - 1)/2 on
-    // the token axes. With one cell QCPColorMap needs the cell's extent as its range (no
-    // neighbour to measure the half-cell from).
-    const double first = (block - 1) / 2.0;
-    const QCPRange range =
-        cells == 1 ? QCPRange(-0.5, n - 0.5) : QCPRange(first, first + double(cells - 1) * block);
-    data->setRange(range, range);
-    // Query row r is drawn at value n-1-r, so that the first token is at the top without a
-    // reversed axis (QCPColorMap mirrors its whole image on every draw for reversed axes).
-    // Blocks are counted in value space, so a partial block sits at the top / right edge. Each
-    // matrix row is read once, front to back, into one row of block maxima.
-    std::vector<double> maxima(static_cast<std::size_t>(cells));
-    for (int valueBlock = 0; valueBlock < cells; ++valueBlock) {
-        std::fill(maxima.begin(), maxima.end(), -std::numeric_limits<double>::infinity());
-        const int valueEnd = std::min(n, (valueBlock + 1) * block);
-        for (int value = valueBlock * block; value < valueEnd; ++value) {
-            const float* row = panel.matrix.values.data() + std::size_t(n - 1 - value) * n;
-            for (int keyBlock = 0; keyBlock < cells; ++keyBlock) {
-                double& z = maxima[std::size_t(keyBlock)];
-                const int keyEnd = std::min(n, (keyBlock + 1) * block);
-                for (int column = keyBlock * block; column < keyEnd; ++column) {
-                    // Non-finite cells (imported data) draw as 0, as they always did.
-                    z = std::max(z, std::isfinite(row[column]) ? double(row[column]) : 0.0);
-                }
-            }
-        }
-        for (int keyBlock = 0; keyBlock < cells; ++keyBlock)
-            data->setCell(keyBlock, valueBlock,
-                          log ? std::max(maxima[std::size_t(keyBlock)], kLogFloor)
-                              : maxima[std::size_t(keyBlock)]);
-    }
-    panel.uploadedBlock = block;
-}
-
-void AttentionPlot::uploadChangedBlocks() {
-    for (Panel& panel : m_panels) {
-        const int block = blockFor(panel);
-        if (block != panel.uploadedBlock)
-            uploadCells(panel, block);
+        const int block = blockFor(panel, m_figure.panels[i]);
+        if (all || block != panel.uploadedBlock || panel.range != m_ranges[i])
+            uploadCells(i, block);
     }
 }
 
 void AttentionPlot::setRasterScale(double outputPixelsPerPixel) {
     m_rasterScale = outputPixelsPerPixel;
-    uploadChangedBlocks();
+    uploadChanged(false);
 }
 
 void AttentionPlot::updateLayout() {
     QCustomPlot::updateLayout();
-    uploadChangedBlocks();
+    uploadChanged(false);
 }
 
 void AttentionPlot::updateColorRanges() {
     if (m_panels.empty() || m_colorScale == nullptr)
         return;
     const bool log = m_options.scale == ValueScale::Log;
-    const bool perHead = m_options.range == RangeMode::PerHead && m_panels.size() > 1;
-    const int n = m_panels.front().matrix.size();
+    const ValueScale scale = m_options.scale;
+    const bool perPanel = m_options.range == RangeMode::PerHead && m_panels.size() > 1;
+    const ValueKind kind = m_figure.panels.front().kind;
+    m_ranges.assign(m_panels.size(), ColorRange{});
 
-    auto rangeFor = [&](double max) {
-        if (log)
-            return QCPRange(kLogFloor, std::max(max, kLogFloor * 10.0));
-        return QCPRange(0.0, max > 0.0 ? max : 1.0);
-    };
-    auto gradientFor = [&](const QCPRange& range) {
-        if (m_options.colorMap != ColorMap::Diverging)
-            return colorGradient(m_options.colorMap);
-        // White where the weight is uniform, 1/n: blue below, red above.
-        const double uniform = 1.0 / n;
-        const double center =
-            log ? (std::log(std::max(uniform, range.lower)) - std::log(range.lower)) /
-                      (std::log(range.upper) - std::log(range.lower))
-                : (uniform - range.lower) / (range.upper - range.lower);
-        return divergingGradient(center);
-    };
-    auto maxOf = [](const HeadMatrix& matrix) {
-        float max = 0.0F;
-        for (const float v : matrix.values)
-            if (std::isfinite(v))
-                max = std::max(max, v);
-        return double(max);
-    };
-
-    const QCPAxis::ScaleType scaleType = log ? QCPAxis::stLogarithmic : QCPAxis::stLinear;
-    m_colorScale->setDataScaleType(scaleType);
-    if (log)
-        m_colorScale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    else
-        m_colorScale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
-
-    if (!perHead) {
-        double max = 0.0;
-        for (const Panel& panel : m_panels)
-            max = std::max(max, maxOf(panel.matrix));
-        const QCPRange range = rangeFor(max);
-        const QCPColorGradient gradient = gradientFor(range);
-        m_colorScale->setGradient(gradient);
-        m_colorScale->setDataRange(range);
-        m_colorScale->axis()->setLabel(log ? tr("weight (log scale)") : tr("weight"));
-        for (Panel& panel : m_panels) {
-            panel.map->setColorScale(m_colorScale);
-            panel.map->setGradient(gradient);
-            panel.map->setDataScaleType(scaleType);
-            panel.map->setDataRange(range);
-            QString title = tr("L%1 H%2").arg(panel.layer).arg(panel.head);
-            panel.rect->axis(QCPAxis::atTop)->setLabel(title);
-        }
-        return;
+    // Shared: one range over every panel of the first panel's kind (comparable colours); panels
+    // of another kind keep their own.
+    ValueExtent shared;
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        if (m_figure.panels[i].kind == kind)
+            shared = shared.merged(m_panels[i].extent);
     }
+    const ColorRange sharedRange = colorRange(kind, scale, shared);
+    const int columns = m_figure.panels.front().columns();
+    const auto gradientFor = [&](ValueKind k, const ColorRange& range, int n) {
+        if (m_options.colorMap == ColorMap::Diverging || alwaysDiverging(k))
+            return divergingGradient(divergingCentre(k, range, n));
+        return colorGradient(m_options.colorMap);
+    };
 
-    // Each head coloured over its own range: the legend runs from the bottom of the range to
-    // "head max", and each head's title says what its max is.
-    const QCPRange legend = rangeFor(1.0);
-    m_colorScale->setGradient(gradientFor(legend));
-    m_colorScale->setDataRange(legend);
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    ticker->addTick(legend.lower, log ? QString::number(kLogFloor) : QStringLiteral("0"));
-    ticker->addTick(legend.upper, tr("head max"));
-    m_colorScale->axis()->setTicker(ticker);
-    m_colorScale->axis()->setLabel(log ? tr("weight, each head its own range (log)")
-                                       : tr("weight, each head its own range"));
-    for (Panel& panel : m_panels) {
-        panel.map->setColorScale(nullptr);
-        const double max = maxOf(panel.matrix);
-        const QCPRange range = rangeFor(max);
-        panel.map->setGradient(gradientFor(range));
-        panel.map->setDataScaleType(scaleType);
-        panel.map->setDataRange(range);
-        const QString title =
-            m_layout == Layout::AllLayers
-                ? tr("L%1 H%2 ≤%3").arg(panel.layer).arg(panel.head).arg(formatWeight(max))
-                : tr("L%1 H%2 · max %3").arg(panel.layer).arg(panel.head).arg(formatWeight(max));
-        panel.rect->axis(QCPAxis::atTop)->setLabel(title);
+    const QCPAxis::ScaleType scaleType =
+        sharedRange.log && !perPanel ? QCPAxis::stLogarithmic : QCPAxis::stLinear;
+    m_colorScale->setDataScaleType(scaleType);
+    if (perPanel) {
+        // Each map coloured over its own range: the legend runs from the bottom of the range to
+        // "head max", and each title says what its max is.
+        const ColorRange legend = colorRange(kind, scale, ValueExtent{0.0, 1.0, true});
+        m_colorScale->setGradient(gradientFor(kind, legend, columns));
+        m_colorScale->setDataRange(QCPRange(legend.lower, legend.upper));
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        ticker->addTick(legend.lower, kind == ValueKind::Probability
+                                          ? (log ? QString::number(kLogFloor) : QStringLiteral("0"))
+                                          : tr("min"));
+        ticker->addTick(legend.upper, tr("head max"));
+        m_colorScale->axis()->setTicker(ticker);
+    } else {
+        m_colorScale->setGradient(gradientFor(kind, sharedRange, columns));
+        m_colorScale->setDataRange(QCPRange(sharedRange.lower, sharedRange.upper));
+        if (scaleType == QCPAxis::stLogarithmic)
+            m_colorScale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        else
+            m_colorScale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    }
+    m_colorScale->axis()->setLabel(legendLabel(kind, log, perPanel));
+
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        const PanelSpec& spec = m_figure.panels[i];
+        const bool own = perPanel || spec.kind != kind;
+        m_ranges[i] = own ? colorRange(spec.kind, scale, m_panels[i].extent) : sharedRange;
+        QString title = spec.title;
+        if (perPanel) {
+            const double max = m_panels[i].extent.any ? m_panels[i].extent.max : 0.0;
+            title = m_figure.style == PanelStyle::Compact
+                        ? tr("%1 ≤%2").arg(spec.title, formatValue(max))
+                        : tr("%1 · max %2").arg(spec.title, formatValue(max));
+        }
+        QCPAxis* top = m_panels[i].rect->axis(QCPAxis::atTop);
+        if (top->label() != title)
+            top->setLabel(title);
     }
 }
 
 void AttentionPlot::applyLabels(double cellPixels) {
-    const bool single = m_layout == Layout::SingleHead;
-    const QFont font = pixelFont(single ? kSingleLabelPx : kGridLabelPx);
+    const bool large = m_figure.style == PanelStyle::Large;
+    const QFont font = pixelFont(large ? kLargeLabelPx : kGridLabelPx);
     const QFontMetricsF metrics(font);
     const double needed = metrics.height() * kLabelAir;
-    // Every label, or every step-th one: evenly thinned in the large view; in the grids labels
+    // Every label, or every step-th one: evenly thinned in the large view; in grids labels
     // appear only when all of them fit.
-    int step = cellPixels > 0.0 ? int(std::ceil(needed / cellPixels - 1e-9)) : INT32_MAX / 2;
+    int step = cellPixels > 0.0 ? int(std::ceil(needed / cellPixels - 1e-9)) : kNoLabels;
     step = std::max(step, 1);
     m_labelCellPixels = cellPixels;
     m_labelStep = step;
-    const bool show = single || step == 1;
-    const double elide = single ? kSingleElide : kGridElide;
+    const bool show = large || step == 1;
+    const double elide = large ? kLargeElide : kGridElide;
 
-    // The lowest panel of each column carries the key labels, the first column the queries.
+    // The lowest panel of each column carries the column labels, the first column the rows'.
     std::vector<int> lowest(std::size_t(m_columns), -1);
     for (const Panel& panel : m_panels)
         lowest[std::size_t(panel.gridColumn)] =
             std::max(lowest[std::size_t(panel.gridColumn)], panel.gridRow);
 
-    for (Panel& panel : m_panels) {
-        const int n = panel.matrix.size();
+    for (std::size_t p = 0; p < m_panels.size(); ++p) {
+        Panel& panel = m_panels[p];
+        const PanelSpec& spec = m_figure.panels[p];
         QCPAxis* left = panel.rect->axis(QCPAxis::atLeft);
         QCPAxis* bottom = panel.rect->axis(QCPAxis::atBottom);
         const bool leftLabels = show && panel.gridColumn == 0;
         const bool bottomLabels = show && panel.gridRow == lowest[std::size_t(panel.gridColumn)];
+        // When labels are thinned, the pinned query and key keep theirs (the neighbours that
+        // would collide with it give way): the pinned cell is always named.
+        const auto labelled = [&](int count, int pinned) {
+            std::vector<int> indices;
+            for (int i = 0; i < count; i += step) {
+                if (pinned < 0 || step == 1 || std::abs(i - pinned) >= step)
+                    indices.push_back(i);
+            }
+            if (pinned >= 0 && step > 1)
+                indices.push_back(pinned);
+            return indices;
+        };
+        const auto label = [&](const QStringList& labels, int i) {
+            return metrics.elidedText(labels.value(i), Qt::ElideRight, elide);
+        };
         QSharedPointer<QCPAxisTickerText> leftTicker, bottomTicker;
-        if (leftLabels || bottomLabels) {
+        if (leftLabels) {
             leftTicker = QSharedPointer<QCPAxisTickerText>::create();
+            const int rows = spec.rows();
+            for (const int i : labelled(rows, m_pinQuery >= 0 ? spec.rowOf(m_pinQuery) : -1))
+                leftTicker->addTick(rows - 1 - i, label(spec.rowLabels, i));
+        }
+        if (bottomLabels) {
             bottomTicker = QSharedPointer<QCPAxisTickerText>::create();
-            // When labels are thinned, the pinned query and key keep theirs (the neighbours that
-            // would collide with it give way): the pinned cell is always named.
-            const auto labelled = [&](int pinnedToken) {
-                std::vector<int> indices;
-                const int pinned = pinnedToken >= 0 ? panel.matrix.indexOf(pinnedToken) : -1;
-                for (int i = 0; i < n; i += step) {
-                    if (pinned < 0 || step == 1 || std::abs(i - pinned) >= step)
-                        indices.push_back(i);
-                }
-                if (pinned >= 0 && step > 1)
-                    indices.push_back(pinned);
-                return indices;
-            };
-            const auto label = [&](int i) {
-                const int token = panel.matrix.tokens[std::size_t(i)];
-                return metrics.elidedText(m_set->tokens[token], Qt::ElideRight, elide);
-            };
-            for (const int i : labelled(m_pinQuery))
-                leftTicker->addTick(n - 1 - i, label(i));
-            for (const int i : labelled(m_pinKey))
-                bottomTicker->addTick(i, label(i));
+            for (const int i :
+                 labelled(spec.columns(), m_pinKey >= 0 ? spec.columnOf(m_pinKey) : -1))
+                bottomTicker->addTick(i, label(spec.columnLabels, i));
         }
         for (const auto& [axis, on, ticker] : {std::tuple{left, leftLabels, leftTicker},
                                                std::tuple{bottom, bottomLabels, bottomTicker}}) {
@@ -711,47 +728,59 @@ void AttentionPlot::applyLabels(double cellPixels) {
 }
 
 void AttentionPlot::balanceLayout() {
-    // Measure with the whole width given to the maps, then hand what square maps leave over to
+    // Measure with the whole width given to the maps, then hand what square cells leave over to
     // the spacers.
     m_body->setColumnStretchFactors({kTinyStretch, 1.0, kTinyStretch, kTinyStretch});
-    // QCustomPlot's own pass: the maps' cells are uploaded once the layout is final, not for
-    // each of these measuring passes (at 1,024 tokens each upload reads 12 million weights).
+    // QCustomPlot's own pass: the maps' cells are made once the layout is final, not for each of
+    // these measuring passes (at 1,024 tokens each reads 12 million weights).
     QCustomPlot::updateLayout();
-    // Margins per column and row (equal within one, through the margin groups).
+    // Margins and cells per grid column and row (margins equal within one, through the groups).
     std::vector<int> columnMargins(std::size_t(m_columns), 0), rowMargins(std::size_t(m_rows), 0);
-    for (const Panel& panel : m_panels) {
+    std::vector<int> columnCells(std::size_t(m_columns), 1), rowCells(std::size_t(m_rows), 1);
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        const Panel& panel = m_panels[i];
         const QMargins margins = panel.rect->margins();
         int& column = columnMargins[std::size_t(panel.gridColumn)];
         column = std::max(column, margins.left() + margins.right());
         int& row = rowMargins[std::size_t(panel.gridRow)];
         row = std::max(row, margins.top() + margins.bottom());
+        int& width = columnCells[std::size_t(panel.gridColumn)];
+        width = std::max(width, m_figure.panels[i].columns());
+        int& height = rowCells[std::size_t(panel.gridRow)];
+        height = std::max(height, m_figure.panels[i].rows());
     }
     const QRect area = m_panelGrid->rect();
     const double width = area.width() - kSpacing * (m_columns + 1);
     const double height = area.height() - kSpacing * (m_rows + 1);
-    double sumColumns = 0.0, sumRows = 0.0;
+    double sumColumns = 0.0, sumRows = 0.0, cellsWide = 0.0, cellsHigh = 0.0;
     for (const int m : columnMargins)
         sumColumns += m;
     for (const int m : rowMargins)
         sumRows += m;
-    // Square maps, as large as both directions allow; what is left over goes to the spacers so
-    // that the maps stay centred.
-    const double side =
-        std::max(4.0, std::min((width - sumColumns) / m_columns, (height - sumRows) / m_rows));
+    for (const int c : columnCells)
+        cellsWide += c;
+    for (const int c : rowCells)
+        cellsHigh += c;
+    // Square cells, as large as both directions allow (maps at least 4 px); what is left over
+    // goes to the spacers so that the maps stay centred.
+    const double cell =
+        std::max(4.0 / std::max(*std::max_element(columnCells.begin(), columnCells.end()),
+                                *std::max_element(rowCells.begin(), rowCells.end())),
+                 std::min((width - sumColumns) / cellsWide, (height - sumRows) / cellsHigh));
     QList<double> columns, rows;
-    const double spareWidth = std::max(0.0, width - sumColumns - side * m_columns);
-    const double spareHeight = std::max(0.0, height - sumRows - side * m_rows);
+    const double spareWidth = std::max(0.0, width - sumColumns - cell * cellsWide);
+    const double spareHeight = std::max(0.0, height - sumRows - cell * cellsHigh);
     columns.append(kTinyStretch);
-    for (const int m : columnMargins)
-        columns.append(m + side);
+    for (int c = 0; c < m_columns; ++c)
+        columns.append(columnMargins[std::size_t(c)] + cell * columnCells[std::size_t(c)]);
     columns.append(kTinyStretch);
     rows.append(std::max(kTinyStretch, spareHeight / 2));
-    for (const int m : rowMargins)
-        rows.append(m + side);
+    for (int r = 0; r < m_rows; ++r)
+        rows.append(rowMargins[std::size_t(r)] + cell * rowCells[std::size_t(r)]);
     rows.append(std::max(kTinyStretch, spareHeight / 2));
     m_panelGrid->setColumnStretchFactors(columns);
     m_panelGrid->setRowStretchFactors(rows);
-    const double maps = sumColumns + side * m_columns + kSpacing * (m_columns + 1);
+    const double maps = sumColumns + cell * cellsWide + kSpacing * (m_columns + 1);
     m_body->setColumnStretchFactors({std::max(kTinyStretch, spareWidth / 2), maps, kTinyStretch,
                                      std::max(kTinyStretch, spareWidth / 2)});
     QCustomPlot::updateLayout();
@@ -763,20 +792,20 @@ void AttentionPlot::balanceLayout() {
         bottom = std::max(bottom, panel.rect->rect().bottom());
     }
     const QRect outer = m_colorScale->outerRect();
-    const int barTop = std::max(0, top - outer.top());
-    const int barBottom = std::max(0, outer.bottom() - bottom);
     QMargins margins = m_colorScale->margins();
-    margins.setTop(barTop);
-    margins.setBottom(barBottom);
+    margins.setTop(std::max(0, top - outer.top()));
+    margins.setBottom(std::max(0, outer.bottom() - bottom));
     m_colorScale->setMargins(margins);
 }
 
 void AttentionPlot::updatePin() {
     const QPen pen(pinColor(m_options.colorMap), 1.6);
-    for (Panel& panel : m_panels) {
-        const int n = panel.matrix.size();
-        const int row = m_pinQuery >= 0 ? panel.matrix.indexOf(m_pinQuery) : -1;
-        const int column = m_pinKey >= 0 ? panel.matrix.indexOf(m_pinKey) : -1;
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        Panel& panel = m_panels[i];
+        const PanelSpec& spec = m_figure.panels[i];
+        const int rows = spec.rows(), columns = spec.columns();
+        const int row = m_pinQuery >= 0 ? spec.rowOf(m_pinQuery) : -1;
+        const int column = m_pinKey >= 0 ? spec.columnOf(m_pinKey) : -1;
         auto place = [&](QCPItemRect*& item, bool visible, QPointF topLeft, QPointF bottomRight) {
             if (!visible) {
                 if (item != nullptr)
@@ -799,43 +828,49 @@ void AttentionPlot::updatePin() {
             item->topLeft->setCoords(topLeft);
             item->bottomRight->setCoords(bottomRight);
         };
-        const double y = n - 1 - row;
-        place(panel.pinRow, row >= 0, {-0.5, y + 0.5}, {n - 0.5, y - 0.5});
-        place(panel.pinColumn, column >= 0, {column - 0.5, n - 0.5}, {column + 0.5, -0.5});
+        const double y = rows - 1 - row;
+        place(panel.pinRow, row >= 0, {-0.5, y + 0.5}, {columns - 0.5, y - 0.5});
+        place(panel.pinColumn, column >= 0, {column - 0.5, rows - 0.5}, {column + 0.5, -0.5});
     }
 }
 
 void AttentionPlot::updateSelection() {
-    for (Panel& panel : m_panels) {
-        const bool selected = panel.layer == m_selectedLayer && panel.head == m_selectedHead &&
-                              m_layout != Layout::SingleHead;
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        const PanelSpec& spec = m_figure.panels[i];
+        const bool selected = spec.layer == m_selectedLayer && spec.head == m_selectedHead &&
+                              spec.layer >= 0 && m_panels.size() > 1;
         const QPen pen = selected ? QPen(kSelectedColor, 3) : QPen(kFrameColor, 1);
         for (const QCPAxis::AxisType type :
              {QCPAxis::atLeft, QCPAxis::atBottom, QCPAxis::atTop, QCPAxis::atRight}) {
-            panel.rect->axis(type)->setBasePen(pen);
-            panel.rect->axis(type)->setTickPen(QPen(kFrameColor, 1));
+            m_panels[i].rect->axis(type)->setBasePen(pen);
+            m_panels[i].rect->axis(type)->setTickPen(QPen(kFrameColor, 1));
         }
     }
 }
 
 PlotHit AttentionPlot::hitTest(const QPointF& position) const {
-    for (const Panel& panel : m_panels) {
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        const Panel& panel = m_panels[i];
         if (!QRectF(panel.rect->rect()).contains(position))
             continue;
-        const int n = panel.matrix.size();
+        const PanelSpec& spec = m_figure.panels[i];
+        const int rows = spec.rows(), columns = spec.columns();
         const double x = panel.rect->axis(QCPAxis::atBottom)->pixelToCoord(position.x());
         const double y = panel.rect->axis(QCPAxis::atLeft)->pixelToCoord(position.y());
         const int column = int(std::floor(x + 0.5));
-        const int row = n - 1 - int(std::floor(y + 0.5));
-        if (column < 0 || column >= n || row < 0 || row >= n)
+        const int row = rows - 1 - int(std::floor(y + 0.5));
+        if (column < 0 || column >= columns || row < 0 || row >= rows || !spec.matrix)
             return {};
         PlotHit hit;
         hit.valid = true;
-        hit.layer = panel.layer;
-        hit.head = panel.head;
-        hit.query = panel.matrix.tokens[std::size_t(row)];
-        hit.key = panel.matrix.tokens[std::size_t(column)];
-        hit.weight = panel.matrix.at(row, column);
+        hit.panel = int(i);
+        hit.layer = spec.layer;
+        hit.head = spec.head;
+        hit.row = row;
+        hit.column = column;
+        hit.query = spec.rowToken(row);
+        hit.key = spec.columnToken(column);
+        hit.value = spec.matrix->at(row, column);
         return hit;
     }
     return {};
@@ -844,9 +879,8 @@ PlotHit AttentionPlot::hitTest(const QPointF& position) const {
 void AttentionPlot::mouseMoveEvent(QMouseEvent* event) {
     QCustomPlot::mouseMoveEvent(event);
     const PlotHit hit = hitTest(event->position());
-    if (hit.valid != m_lastHover.valid || hit.layer != m_lastHover.layer ||
-        hit.head != m_lastHover.head || hit.query != m_lastHover.query ||
-        hit.key != m_lastHover.key) {
+    if (hit.valid != m_lastHover.valid || hit.panel != m_lastHover.panel ||
+        hit.row != m_lastHover.row || hit.column != m_lastHover.column) {
         m_lastHover = hit;
         emit cellHovered(hit);
     }
@@ -888,7 +922,7 @@ void AttentionPlot::leaveEvent(QEvent* event) {
 
 void AttentionPlot::resizeEvent(QResizeEvent* event) {
     QCustomPlot::resizeEvent(event);
-    // Columns, label thinning and square maps depend on the size.
+    // Columns, label thinning and square cells depend on the size.
     if (layoutSize() != m_builtFor)
         rebuild();
 }

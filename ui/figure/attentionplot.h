@@ -1,96 +1,97 @@
 #pragma once
 
-#include "ui/figure/attentionset.h"
 #include "ui/figure/figureoptions.h"
+#include "ui/figure/mapcells.h"
+#include "ui/figure/panel.h"
 
-#include <memory>
 #include <qcustomplot.h>
 #include <vector>
 
 namespace attnscope {
 
-/** A cell under the mouse: which head, query row and key column, and its exact weight. */
+class HeatmapLayer;
+
+/** A cell under the mouse: which panel, row and column, the tokens they stand for, the value. */
 struct PlotHit {
     bool valid = false;
-    int layer = -1;
+    int panel = -1; ///< index into the figure's panels
+    int layer = -1; ///< the panel's head (PanelSpec::layer / head), -1 when it shows none
     int head = -1;
-    int query = -1;      ///< original token index (not the index among the visible tokens)
-    int key = -1;        ///< original token index
-    float weight = 0.0F; ///< the weight as drawn (renormalised when special tokens are hidden)
+    int row = -1;       ///< in the panel's matrix
+    int column = -1;    ///< in the panel's matrix
+    int query = -1;     ///< the row's token (original index, not the index among drawn rows)
+    int key = -1;       ///< the column's token
+    float value = 0.0F; ///< the value as drawn (renormalised when special tokens are hidden)
+
+    friend bool operator==(const PlotHit&, const PlotHit&) = default;
 };
 
 /**
  * The heat-map figure, used by the window, by every export and by `attnscope-cli render`, so that
- * what is exported is what is seen. A QCustomPlot with one QCPAxisRect + QCPColorMap per head
- * (no interpolation, one cell per query/key), query tokens down the left axis (first token at the
- * top), key tokens along the bottom, and one QCPColorScale for the whole figure.
+ * what is exported is what is seen. It draws a FigureSpec — a list of panel descriptions — and
+ * knows nothing about which view made them: one QCPAxisRect with one map per panel (one cell per
+ * matrix cell, no interpolation, square cells), rows down the left axis (first row at the top),
+ * columns along the bottom, a title over each map, and one colour scale for the figure.
  *
- * Layouts: a grid of the heads of one layer (small maps, labels only when they fit, head titles),
- * a single head (every label that fits — labels thin out evenly past that —, title, colour-scale
- * legend), or every layer × head. Labels are drawn in labelFont() (CJK-capable).
+ * Panels are laid out in a grid (PanelStyle decides label sizes, label thinning and titles).
+ * Labels are drawn in labelFont() (CJK-capable). Colour ranges follow each panel's ValueKind
+ * (colorRange in mapcells.h): probabilities from 0, scores from their min, differences centred on
+ * 0 with the diverging map.
  *
- * A pinned cell (query, key) is outlined as a row and a column in every map. Hovering and clicking
- * emit the cell with its exact weight; the window turns that into the readout and the pin.
+ * setFigure with new numbers for the same panels (same count, shapes and labels) only recolours
+ * the cells, which is what the window does while a slider moves; panels of new shapes keep the
+ * layout's elements and are measured again; another layout is built from scratch.
+ *
+ * A pinned (query, key) is outlined as a row and a column in every map that shows those tokens.
+ * Hovering and clicking emit the cell with its exact value; the window turns that into the
+ * readout and the pin.
  */
 class AttentionPlot : public QCustomPlot {
     Q_OBJECT
 
 public:
     explicit AttentionPlot(QWidget* parent = nullptr);
+    ~AttentionPlot() override;
 
-    /** The data to draw (null clears the figure). Keeps the current layout, options and pin. */
-    void setAttention(std::shared_ptr<const AttentionSet> set);
-    [[nodiscard]] const std::shared_ptr<const AttentionSet>& attention() const { return m_set; }
+    /** What to draw (no panels clears the figure). Keeps options, pin, selection and title. */
+    void setFigure(FigureSpec figure);
+    [[nodiscard]] const FigureSpec& figure() const { return m_figure; }
+    [[nodiscard]] bool isEmpty() const { return m_figure.panels.empty(); }
 
-    /** Every head of `layer` in a grid (columns chosen to fit the widget's aspect ratio). */
-    void showLayerGrid(int layer);
-    /** One head, large, with all labels and the colour scale. */
-    void showSingleHead(int layer, int head);
-    /** Every head of every layer: layers as rows, heads as columns. */
-    void showAllLayers();
-
+    /** Colour map, scale and range mode (hideSpecial is the panels' business, not the plot's). */
     void setOptions(const FigureOptions& options);
     [[nodiscard]] const FigureOptions& options() const { return m_options; }
 
-    /** Outlines row `query` and column `key` (original token indices; -1 for none). */
+    /** Outlines the row of token `query` and the column of token `key` (-1 for none). */
     void setPin(int query, int key);
-    /** Frames one head of the grid as selected (-1 for none). */
-    void setSelectedHead(int layer, int head);
-    /** A title above the figure (exports always have one; empty hides it in the window). */
-    void setTitle(const QString& title);
-
-    /** What the figure shows (set by showLayerGrid / showSingleHead / showAllLayers). */
-    enum class Layout { LayerGrid, SingleHead, AllLayers };
-    [[nodiscard]] Layout layout() const { return m_layout; }
-    /** The layer of the grid or the single head (0 until a layout is chosen). */
-    [[nodiscard]] int layer() const { return m_layer; }
-    /** The head of the single-head layout. */
-    [[nodiscard]] int head() const { return m_head; }
     [[nodiscard]] int pinnedQuery() const { return m_pinQuery; }
     [[nodiscard]] int pinnedKey() const { return m_pinKey; }
+    /** Frames the panel of head (layer, head) as selected (-1, -1 for none). */
+    void setSelectedPanel(int layer, int head);
+    /** A title above the figure (exports always have one; empty hides it in the window). */
+    void setTitle(const QString& title);
     [[nodiscard]] const QString& title() const { return m_title; }
+
     /**
      * A size at which this content reads well (cells large enough for the labels that fit, the
      * grid's columns), for exports with no size given and for the window's initial size.
      */
     [[nodiscard]] QSize naturalSize() const;
-    /** Copies data, layout, options, pin, selection and title (unless `other` has none) from
-     * `other`. */
+    /** Copies figure, options, pin, selection and title (unless `other` has none) from `other`. */
     void copyFigureFrom(const AttentionPlot& other);
 
     /** The cell at a widget position, or an invalid hit. */
     [[nodiscard]] PlotHit hitTest(const QPointF& position) const;
 
-    /** Re-lays out and redraws after changes (the setters call it; exposed for exporters). */
+    /** Lays out and redraws from scratch (exporters call it after sizing the figure). */
     void rebuild();
 
     /**
      * Output pixels per layout pixel that the maps will be drawn at: the screen's device pixel
      * ratio by default (kScreenRaster), an image export's scale, or 0 for vector output (SVG,
-     * PDF), which keeps every cell. A map with more tokens than output pixels is drawn from its
-     * block maxima — each pixel shows the largest weight of the tokens it covers — so that a
-     * single strong link never falls between the pixels that nearest-neighbour scaling keeps.
-     * Hover and clicks still read the exact cells.
+     * PDF), which keeps every cell. A map with more cells than output pixels is drawn from its
+     * block maxima (reduceCells) so that a single strong link never falls between the pixels that
+     * plain scaling keeps. Hover and clicks still read the exact cells.
      */
     void setRasterScale(double outputPixelsPerPixel);
     static constexpr double kScreenRaster = -1.0;
@@ -105,6 +106,7 @@ signals:
 
 protected:
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
@@ -112,59 +114,50 @@ protected:
     /** QCustomPlot's layout pass, then the maps' cells for the new map sizes. */
     void updateLayout() override;
 
-    void mousePressEvent(QMouseEvent* event) override;
-
 private:
+    /** The QCustomPlot objects of one panel; they outlive rebuilds (see clearLayout). */
     struct Panel {
-        int layer = 0;
-        int head = 0;
         QCPAxisRect* rect = nullptr;
-        QCPColorMap* map = nullptr;
+        HeatmapLayer* map = nullptr;
         QCPItemRect* pinRow = nullptr;
         QCPItemRect* pinColumn = nullptr;
-        HeadMatrix matrix;
-        int size = -1;         ///< the tokens the axes are sized for
-        int uploadedBlock = 0; ///< tokens per map cell in the map's data; 0 = not uploaded
+        int rows = -1; ///< the matrix shape the axes are set for
+        int columns = -1;
+        int uploadedBlock = 0; ///< cells per drawn cell in the map's image; 0 = none yet
+        ValueExtent extent;    ///< of the panel's values
+        ColorRange range;      ///< the colour range its image was made with
         int gridRow = 0;
         int gridColumn = 0;
     };
 
-    /** What the panels' cells were filled for: a rebuild with the same key keeps them. */
-    struct PanelKey {
-        const AttentionSet* set = nullptr;
-        Layout layout = Layout::LayerGrid;
-        int layer = -1;
-        int head = -1;
-        bool hideSpecial = false;
-        friend bool operator==(const PanelKey&, const PanelKey&) = default;
-    };
-
-    void clearFigure();
+    void clearLayout();
     void removePanel(Panel& panel);
+    void syncPanels();
     void chooseGrid();
-    void assignPanels();
     void buildLayout();
-    void fillPanels();
-    /** Tokens per drawn cell for this panel at the current size and raster scale (1 = all). */
-    [[nodiscard]] int blockFor(const Panel& panel) const;
-    /** Writes the panel's cells (or their block maxima) into its colour map. */
-    void uploadCells(Panel& panel, int block);
-    /** uploadCells for every panel whose block changed (a resize, a new raster scale). */
-    void uploadChangedBlocks();
+    void updateAxes();
+    void updateExtents();
+    /** Cells per drawn cell for this panel at the current size and raster scale (1 = all). */
+    [[nodiscard]] int blockFor(const Panel& panel, const PanelSpec& spec) const;
+    /** Makes the panel's image for its cells (or their block extremes) and colour range. */
+    void uploadCells(std::size_t index, int block);
+    /** uploadCells for every panel whose block or colour range changed (or every one: `all`). */
+    void uploadChanged(bool all);
+    /** Colour ranges, the colour scale and titles from the options and the panels' values. */
     void updateColorRanges();
     void applyLabels(double cellPixels);
     void balanceLayout();
+    /** The layout passes after labels or shapes changed: measure, label, measure, upload. */
+    void layOut();
     void updatePin();
     void updateSelection();
-    [[nodiscard]] bool sameStructure(const AttentionSet& a, const AttentionSet& b) const;
     [[nodiscard]] QSize layoutSize() const;
     [[nodiscard]] QSize naturalMapsSize() const;
+    [[nodiscard]] int maxRows() const;
+    [[nodiscard]] int maxColumns() const;
 
-    std::shared_ptr<const AttentionSet> m_set;
+    FigureSpec m_figure;
     FigureOptions m_options;
-    Layout m_layout = Layout::LayerGrid;
-    int m_layer = 0;
-    int m_head = 0;
     int m_pinQuery = -1;
     int m_pinKey = -1;
     int m_selectedLayer = -1;
@@ -172,7 +165,7 @@ private:
     QString m_title;
 
     std::vector<Panel> m_panels;
-    PanelKey m_panelKey;
+    std::vector<ColorRange> m_ranges; ///< per panel, as updateColorRanges chose them
     QCPLayoutGrid* m_body = nullptr;
     QCPLayoutGrid* m_panelGrid = nullptr;
     QCPColorScale* m_colorScale = nullptr;
@@ -180,6 +173,7 @@ private:
     std::vector<QCPMarginGroup*> m_marginGroups;
     int m_columns = 1;
     int m_rows = 1;
+    PanelStyle m_builtStyle = PanelStyle::Grid;
     QSize m_builtFor;
     PlotHit m_lastHover;
     double m_labelCellPixels = 0.0; ///< the cell size the labels were last chosen for

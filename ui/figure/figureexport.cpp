@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/formats/npy.h"
+#include "ui/figure/attentionpanels.h"
 #include "ui/figure/attentionplot.h"
 #include "ui/figure/fonts.h"
 
@@ -24,8 +25,6 @@ namespace attnscope {
 
 namespace {
 
-constexpr int kMaxSide = 30000;                    // logical pixels / points
-constexpr double kMaxPixels = 400.0 * 1000 * 1000; // a 20000 × 20000 PNG is 1.6 GB in memory
 constexpr double kMetersPerInch = 0.0254;
 
 std::string quoted(const QString& path) {
@@ -128,55 +127,17 @@ QByteArray jsonString(const QString& text) {
     return out + "\"";
 }
 
-void checkLayerHead(const AttentionSet& set, int layer, int head) {
-    if (layer < 0 || layer >= set.layers())
-        throw Error("layer " + std::to_string(layer) + " is out of range: the attention has " +
-                    std::to_string(set.layers()) + " layers (0 to " +
-                    std::to_string(set.layers() - 1) + ")");
-    if (head < 0 || head >= set.heads())
-        throw Error("head " + std::to_string(head) + " is out of range: the attention has " +
-                    std::to_string(set.heads()) + " heads (0 to " +
-                    std::to_string(set.heads() - 1) + ")");
-}
-
-QString defaultTitle(const AttentionPlot& plot) {
-    const AttentionSet& set = *plot.attention();
-    QString title = set.source.isEmpty()
-                        ? QCoreApplication::translate("attnscope::FigureExport", "attention")
-                        : set.source;
-    switch (plot.layout()) {
-    case AttentionPlot::Layout::SingleHead:
-        title += QCoreApplication::translate("attnscope::FigureExport", " — layer %1, head %2")
-                     .arg(plot.layer())
-                     .arg(plot.head());
-        break;
-    case AttentionPlot::Layout::LayerGrid:
-        title +=
-            QCoreApplication::translate("attnscope::FigureExport", " — layer %1").arg(plot.layer());
-        break;
-    case AttentionPlot::Layout::AllLayers:
-        title += QCoreApplication::translate("attnscope::FigureExport", " — all layers");
-        break;
-    }
-    if (!set.text.isEmpty()) {
-        QString text = set.text.simplified();
-        if (text.size() > 70)
-            text = text.left(69) + QChar(0x2026);
-        title += QStringLiteral(" — “%1”").arg(text);
-    }
-    return title;
-}
-
 /** The logical size of an export: the given one, or the figure's natural size. */
 QSize resolveSize(const ImageSize& size, const QSize& natural, const QString& path) {
-    if (size.width < 0 || size.height < 0 || size.width > kMaxSide || size.height > kMaxSide)
+    if (size.width < 0 || size.height < 0 || size.width > kMaxImageSide ||
+        size.height > kMaxImageSide)
         throw Error(quoted(path) + ": image size " + std::to_string(size.width) + "x" +
                     std::to_string(size.height) + " is out of range (1 to " +
-                    std::to_string(kMaxSide) + ", or 0 for the natural size)");
-    if (!(size.scale > 0.0) || size.scale > 20.0)
+                    std::to_string(kMaxImageSide) + ", or 0 for the natural size)");
+    if (!(size.scale > 0.0) || size.scale > kMaxImageScale)
         throw Error(quoted(path) + ": scale " + std::to_string(size.scale) +
                     " is out of range (above 0, at most 20)");
-    if (size.dpi < 0 || size.dpi > 10000)
+    if (size.dpi < 0 || size.dpi > kMaxImageDpi)
         throw Error(quoted(path) + ": dpi " + std::to_string(size.dpi) +
                     " is out of range (1 to 10000, or 0 for 96 × scale)");
     return {size.width > 0 ? size.width : natural.width(),
@@ -210,7 +171,7 @@ void render(AttentionPlot& figure, const QString& path, ImageFormat format, cons
     case ImageFormat::Png: {
         const int pw = int(std::lround(w * size.scale));
         const int ph = int(std::lround(h * size.scale));
-        if (pw < 1 || ph < 1 || double(pw) * double(ph) > kMaxPixels)
+        if (pw < 1 || ph < 1 || double(pw) * double(ph) > kMaxImagePixels)
             throw Error(quoted(path) + ": " + std::to_string(pw) + "x" + std::to_string(ph) +
                         " pixels is too large for a PNG (at most 400 million pixels)");
         QImage image(pw, ph, QImage::Format_ARGB32_Premultiplied);
@@ -318,25 +279,25 @@ QString imageSuffix(ImageFormat format) {
     return QStringLiteral("png");
 }
 
-void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size,
-                 Overwrite overwrite) {
+void exportImage(const AttentionPlot& plot, const QString& path, const ImageSize& size,
+                 Overwrite overwrite, const QString& title) {
     const ImageFormat format = imageFormatForPath(path);
     checkTarget(path, overwrite);
-    if (plot.attention() == nullptr)
+    if (plot.isEmpty())
         throw Error(quoted(path) + ": nothing to export (no attention computed yet)");
     // A figure of its own at the export's size: the window's widget is not resized, and labels,
     // columns and cell sizes are laid out for the image rather than for the screen.
     AttentionPlot figure;
-    const QString title = plot.title().isEmpty() ? defaultTitle(plot) : plot.title();
-    figure.setTitle(title);
+    const QString shownTitle = plot.title().isEmpty() ? title : plot.title();
+    figure.setTitle(shownTitle);
     figure.copyFigureFrom(plot);
-    figure.setSelectedHead(-1, -1);
+    figure.setSelectedPanel(-1, -1);
     const QSize natural = figure.naturalSize();
     const QSize logical = resolveSize(size, natural, path);
     figure.resize(logical);
     figure.setViewport(QRect(QPoint(0, 0), logical));
     figure.rebuild();
-    render(figure, path, format, logical, size, title, overwrite);
+    render(figure, path, format, logical, size, shownTitle, overwrite);
 }
 
 QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
@@ -369,8 +330,7 @@ QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
 
     AttentionPlot figure;
     figure.setOptions(options);
-    figure.setAttention(set);
-    figure.showSingleHead(0, 0);
+    figure.setFigure(headFigure(*set, 0, 0, options.hideSpecial));
     const QSize logical = resolveSize(size, figure.naturalSize(), folder);
     figure.resize(logical);
     figure.setViewport(QRect(QPoint(0, 0), logical));
@@ -382,11 +342,12 @@ QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
     for (int l = 0; l < set->layers(); ++l) {
         for (int h = 0; h < set->heads(); ++h) {
             const QString& path = paths[l * set->heads() + h];
-            figure.showSingleHead(l, h);
+            figure.setFigure(headFigure(*set, l, h, options.hideSpecial));
+            // The head's own title, without the sentence: a folder of images names the text once.
             QString title =
                 (set->source.isEmpty()
                      ? QCoreApplication::translate("attnscope::FigureExport", "attention")
-                     : set->source) +
+                     : displaySource(*set)) +
                 QCoreApplication::translate("attnscope::FigureExport", " — layer %1, head %2")
                     .arg(l)
                     .arg(h);
@@ -405,21 +366,38 @@ void exportNpy(const AttentionSet& set, const QString& path, Overwrite overwrite
     npy::write(path.toStdString(), set.attentions);
 }
 
+void exportData(const AttentionSet& set, int layer, int head, bool hideSpecial, const QString& path,
+                Overwrite overwrite) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("npy"))
+        exportNpy(set, path, overwrite);
+    else if (suffix == QLatin1String("csv"))
+        exportCsv(set, layer, head, hideSpecial, path, overwrite);
+    else if (suffix == QLatin1String("json"))
+        exportJson(set, path, overwrite);
+    else
+        throw Error(
+            quoted(path) + ": unknown data format " +
+            (suffix.isEmpty() ? std::string("(no suffix)") : "'." + suffix.toStdString() + "'") +
+            "; expected .npy, .csv or .json");
+}
+
 void exportCsv(const AttentionSet& set, int layer, int head, bool hideSpecial, const QString& path,
                Overwrite overwrite) {
-    checkLayerHead(set, layer, head);
-    const HeadMatrix matrix = headMatrix(set, layer, head, hideSpecial);
+    // The head as the window draws it (headPanel checks layer and head, naming the range).
+    const PanelSpec panel = headPanel(set, layer, head, hideSpecial);
+    const PanelMatrix& matrix = *panel.matrix;
     writeAtomically(path, overwrite, [&](QSaveFile& file) {
         ChunkedWriter out(file);
         out.append(csvField(QStringLiteral("query\\key")));
-        for (const int token : matrix.tokens) {
+        for (const QString& label : panel.columnLabels) {
             out.append(",");
-            out.append(csvField(set.tokens[token]));
+            out.append(csvField(label));
         }
         out.append("\r\n");
-        for (int r = 0; r < matrix.size(); ++r) {
-            out.append(csvField(set.tokens[matrix.tokens[std::size_t(r)]]));
-            for (int c = 0; c < matrix.size(); ++c) {
+        for (int r = 0; r < matrix.rows; ++r) {
+            out.append(csvField(panel.rowLabels[r]));
+            for (int c = 0; c < matrix.columns; ++c) {
                 out.append(",");
                 out.append(number(matrix.at(r, c)));
             }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/figure/attentionset.h"
+#include "core/session/attentionset.h"
 #include "ui/figure/figureoptions.h"
 
 #include <QString>
@@ -22,6 +22,12 @@ QString imageSuffix(ImageFormat format);
 /** "layer03_head07.png": the file name of one head (0-based, two digits) with `suffix`. */
 QString headFileName(int layer, int head, const QString& suffix);
 
+/** Limits of an exported image, shared by the window's dialog and `attnscope-cli render`. */
+inline constexpr int kMaxImageSide = 30000;    ///< logical pixels / points
+inline constexpr double kMaxImageScale = 20.0; ///< PNG pixels per logical pixel
+inline constexpr int kMaxImageDpi = 10000;     ///< PNG resolution
+inline constexpr double kMaxImagePixels = 4e8; ///< a 20000 × 20000 PNG is 1.6 GB in memory
+
 /** Size of an exported image. */
 struct ImageSize {
     /** Logical size in pixels (points for PDF/SVG); 0 = the figure's natural size for its content.
@@ -39,11 +45,12 @@ enum class Overwrite { Refuse, Replace };
 
 /**
  * Writes what `plot` shows to `path` as PNG, SVG (QSvgGenerator: text as <text>) or PDF (vector,
- * text as text), atomically (QSaveFile). Throws Error naming the file: existing file with
- * Overwrite::Refuse, bad size, write failure.
+ * text as text), atomically (QSaveFile), titled with the plot's title or, when it has none,
+ * `title` (see exportTitle). Throws Error naming the file: existing file with Overwrite::Refuse,
+ * nothing to export, bad size, write failure.
  */
-void exportImage(AttentionPlot& plot, const QString& path, const ImageSize& size,
-                 Overwrite overwrite);
+void exportImage(const AttentionPlot& plot, const QString& path, const ImageSize& size,
+                 Overwrite overwrite, const QString& title);
 
 /**
  * One image per head of every layer into `folder` as layerLL_headHH.<suffix> (two digits,
@@ -55,6 +62,13 @@ QStringList exportAllHeads(const std::shared_ptr<const AttentionSet>& set,
                            const FigureOptions& options, const QString& folder, ImageFormat format,
                            const ImageSize& size, Overwrite overwrite,
                            const std::function<bool(int, int)>& progress = {});
+
+/**
+ * .npy (every layer), .csv (head `layer`, `head`) or .json (everything), chosen by the suffix of
+ * `path` (any case); throws Error naming the file for another suffix, like the exporters below.
+ */
+void exportData(const AttentionSet& set, int layer, int head, bool hideSpecial, const QString& path,
+                Overwrite overwrite);
 
 /** [L, H, S, S] float32 .npy (atomic). */
 void exportNpy(const AttentionSet& set, const QString& path, Overwrite overwrite);

@@ -2,6 +2,7 @@
 
 #include "ui/figure/colormaps.h"
 
+#include <QSettings>
 #include <algorithm>
 #include <array>
 #include <qcustomplot.h>
@@ -107,6 +108,28 @@ bool parseColorMap(const QString& key, ColorMap* map) {
         }
     }
     return false;
+}
+
+FigureOptions readFigureOptions(const QSettings& settings) {
+    FigureOptions options;
+    parseColorMap(settings.value(QStringLiteral("figure/colorMap"), colorMapKey(ColorMap::Viridis))
+                      .toString(),
+                  &options.colorMap);
+    options.scale = settings.value(QStringLiteral("figure/log"), false).toBool()
+                        ? ValueScale::Log
+                        : ValueScale::Linear;
+    options.range = settings.value(QStringLiteral("figure/perHead"), false).toBool()
+                        ? RangeMode::PerHead
+                        : RangeMode::Shared;
+    options.hideSpecial = settings.value(QStringLiteral("figure/hideSpecial"), false).toBool();
+    return options;
+}
+
+void writeFigureOptions(QSettings& settings, const FigureOptions& options) {
+    settings.setValue(QStringLiteral("figure/colorMap"), colorMapKey(options.colorMap));
+    settings.setValue(QStringLiteral("figure/log"), options.scale == ValueScale::Log);
+    settings.setValue(QStringLiteral("figure/perHead"), options.range == RangeMode::PerHead);
+    settings.setValue(QStringLiteral("figure/hideSpecial"), options.hideSpecial);
 }
 
 QCPColorGradient divergingGradient(double center) {

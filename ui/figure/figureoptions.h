@@ -4,6 +4,7 @@
 #include <QStringList>
 
 class QCPColorGradient;
+class QSettings;
 
 namespace attnscope {
 
@@ -29,6 +30,11 @@ struct FigureOptions {
 
     friend bool operator==(const FigureOptions&, const FigureOptions&) = default;
 };
+
+/** The options saved in settings: "figure/colorMap", "figure/log", "figure/perHead",
+ * "figure/hideSpecial" (defaults for what is missing). */
+FigureOptions readFigureOptions(const QSettings& settings);
+void writeFigureOptions(QSettings& settings, const FigureOptions& options);
 
 /** Stable, untranslated names for settings and the CLI: "viridis", "magma", "grayscale",
  * "diverging". */

@@ -1,6 +1,6 @@
 #include "ui/panels/importpanel.h"
 
-#include "ui/session/attentionrequest.h"
+#include "core/session/attentionrequest.h"
 #include "ui/session/recentfolder.h"
 
 #include <QFileDialog>
@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 
 namespace attnscope {
 
@@ -27,7 +28,7 @@ QWidget* pathRow(QLineEdit* edit, QPushButton* browse, QWidget* parent) {
 } // namespace
 
 ImportPanel::ImportPanel(QWidget* parent)
-    : QWidget(parent) {
+    : InputPanel(parent) {
     m_attention = new QLineEdit(this);
     m_attention->setObjectName(QStringLiteral("importAttentionPath"));
     m_attention->setPlaceholderText(tr("attentions.npy or .safetensors"));
@@ -75,14 +76,27 @@ ImportPanel::ImportPanel(QWidget* parent)
     connect(m_tokens, &QLineEdit::returnPressed, this, &ImportPanel::requestChanged);
 }
 
-std::optional<ImportRequest> ImportPanel::request(QString* error) const {
+QString ImportPanel::title() const {
+    return tr("Imported");
+}
+
+std::optional<AttentionRequest> ImportPanel::request(QString* error) const {
     if (attentionPath().isEmpty()) {
-        if (error) {
+        if (error)
             *error = tr("Choose an attention file (.npy or .safetensors).");
-        }
         return std::nullopt;
     }
     return ImportRequest{attentionPath(), tokensPath()};
+}
+
+void ImportPanel::saveSettings(QSettings& settings) const {
+    settings.setValue(QStringLiteral("import/attention"), attentionPath());
+    settings.setValue(QStringLiteral("import/tokens"), tokensPath());
+}
+
+void ImportPanel::restoreSettings(const QSettings& settings) {
+    setPaths(settings.value(QStringLiteral("import/attention")).toString(),
+             settings.value(QStringLiteral("import/tokens")).toString());
 }
 
 void ImportPanel::setPaths(const QString& attentionPath, const QString& tokensPath) {

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QWidget>
+#include "ui/panels/inputpanel.h"
+
 #include <optional>
 
 class QLineEdit;
@@ -8,30 +9,30 @@ class QPushButton;
 
 namespace attnscope {
 
-struct ImportRequest;
-
 /**
  * Imported-attention mode: attention computed elsewhere (tools/export_attention.py, or the few
  * lines of transformers in the README): a .npy [L,H,S,S] or [H,S,S] with a tokens JSON list, or a
  * .safetensors file with one [H,S,S] tensor per layer (tokens in its metadata or a JSON file).
  */
-class ImportPanel : public QWidget {
+class ImportPanel : public InputPanel {
     Q_OBJECT
 
 public:
     explicit ImportPanel(QWidget* parent = nullptr);
 
-    [[nodiscard]] std::optional<ImportRequest> request(QString* error = nullptr) const;
+    [[nodiscard]] QString title() const override;
+    /** The chosen files (read when Load is pressed, files are chosen or the tab is opened). */
+    [[nodiscard]] std::optional<AttentionRequest> request(QString* error) const override;
+    /** "import/attention" and "import/tokens". */
+    void saveSettings(QSettings& settings) const override;
+    void restoreSettings(const QSettings& settings) override;
+
     void setPaths(const QString& attentionPath, const QString& tokensPath);
     [[nodiscard]] QString attentionPath() const;
     [[nodiscard]] QString tokensPath() const;
 
     /** Asks for the files (File → Import attention…); emits requestChanged when chosen. */
     void chooseFiles();
-
-signals:
-    /** "Load" was pressed or files were chosen. */
-    void requestChanged();
 
 private:
     QLineEdit* m_attention = nullptr;

@@ -1,7 +1,7 @@
 #include "ui/panels/randompanel.h"
 
 #include "core/attention/multiheadattention.h"
-#include "ui/session/attentionrequest.h"
+#include "core/session/attentionrequest.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -9,13 +9,14 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 
 namespace attnscope {
 
 RandomPanel::RandomPanel(QWidget* parent)
-    : QWidget(parent) {
+    : InputPanel(parent) {
     m_seq = new QSpinBox(this);
     m_seq->setObjectName(QStringLiteral("seqBox"));
     m_seq->setRange(1, kMaxSeq);
@@ -84,7 +85,46 @@ RandomPanel::RandomPanel(QWidget* parent)
     connect(m_temperature, &QDoubleSpinBox::valueChanged, this, &RandomPanel::onChanged);
 }
 
-std::optional<RandomRequest> RandomPanel::request(QString* error) const {
+QString RandomPanel::title() const {
+    return tr("Random tensors");
+}
+
+std::optional<AttentionRequest> RandomPanel::request(QString* error) const {
+    if (auto random = randomRequest(error))
+        return *random;
+    return std::nullopt;
+}
+
+void RandomPanel::saveSettings(QSettings& settings) const {
+    const std::optional<RandomRequest> random = randomRequest();
+    if (!random)
+        return; // what the user typed is refused: keep the last good values
+    settings.setValue(QStringLiteral("random/seq"), qint64(random->spec.seq));
+    settings.setValue(QStringLiteral("random/embed"), qint64(random->spec.embed));
+    settings.setValue(QStringLiteral("random/heads"), qint64(random->spec.heads));
+    settings.setValue(QStringLiteral("random/seed"), quint64(random->spec.seed));
+    settings.setValue(QStringLiteral("random/distribution"),
+                      QString::fromStdString(distributionName(random->spec.distribution)));
+    settings.setValue(QStringLiteral("random/causal"), random->causal);
+    settings.setValue(QStringLiteral("random/temperature"), random->temperature);
+}
+
+void RandomPanel::restoreSettings(const QSettings& settings) {
+    RandomRequest random;
+    random.spec.seq = settings.value(QStringLiteral("random/seq"), 16).toInt();
+    random.spec.embed = settings.value(QStringLiteral("random/embed"), 64).toInt();
+    random.spec.heads = settings.value(QStringLiteral("random/heads"), 4).toInt();
+    random.spec.seed = settings.value(QStringLiteral("random/seed"), 0).toULongLong();
+    random.spec.distribution =
+        settings.value(QStringLiteral("random/distribution")).toString() == QLatin1String("uniform")
+            ? Distribution::Uniform
+            : Distribution::Normal;
+    random.causal = settings.value(QStringLiteral("random/causal"), false).toBool();
+    random.temperature = settings.value(QStringLiteral("random/temperature"), 1.0).toDouble();
+    setRequest(random);
+}
+
+std::optional<RandomRequest> RandomPanel::randomRequest(QString* error) const {
     if (m_embed->value() % m_heads->value() != 0) {
         if (error) {
             *error =
@@ -120,14 +160,18 @@ void RandomPanel::setRequest(const RandomRequest& request) {
         QString::fromStdString(distributionName(request.spec.distribution))));
     m_causal->setChecked(request.causal);
     m_temperature->setValue(request.temperature);
-    onChanged();
+    updateMessage();
+}
+
+void RandomPanel::updateMessage() {
+    QString error;
+    const bool valid = randomRequest(&error).has_value();
+    m_message->setText(error);
+    m_message->setVisible(!valid);
 }
 
 void RandomPanel::onChanged() {
-    QString error;
-    const bool valid = request(&error).has_value();
-    m_message->setText(error);
-    m_message->setVisible(!valid);
+    updateMessage();
     emit requestChanged();
 }
 

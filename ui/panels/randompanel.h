@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QWidget>
+#include "ui/panels/inputpanel.h"
+
 #include <optional>
 
 class QCheckBox;
@@ -12,8 +13,6 @@ class QSpinBox;
 
 namespace attnscope {
 
-struct RandomRequest;
-
 /**
  * Random-tensor mode: the knobs of one multi-head self-attention on deterministic random inputs —
  * sequence length (spin box and slider), embedding size, heads, seed, distribution, causal mask and
@@ -21,14 +20,21 @@ struct RandomRequest;
  * the slider shows what the sizes do. Heads that do not divide the embedding are refused inline
  * with the allowed counts, and the last good view stays.
  */
-class RandomPanel : public QWidget {
+class RandomPanel : public InputPanel {
     Q_OBJECT
 
 public:
     explicit RandomPanel(QWidget* parent = nullptr);
 
+    [[nodiscard]] QString title() const override;
+    [[nodiscard]] std::optional<AttentionRequest> request(QString* error) const override;
+    /** "random/seq", "random/embed", … (16, 64, 4, seed 0, normal, not causal, temperature 1). */
+    void saveSettings(QSettings& settings) const override;
+    void restoreSettings(const QSettings& settings) override;
+
     /** The request for the current values, or nothing with the reason in `error`. */
-    [[nodiscard]] std::optional<RandomRequest> request(QString* error = nullptr) const;
+    [[nodiscard]] std::optional<RandomRequest> randomRequest(QString* error = nullptr) const;
+    /** Shows `request`'s values (no requestChanged). */
     void setRequest(const RandomRequest& request);
 
     QSpinBox* seqBox() const { return m_seq; }
@@ -39,12 +45,9 @@ public:
     static constexpr int kMaxSeq = 4096;
     static constexpr int kMaxEmbed = 4096;
 
-signals:
-    /** Some value changed. */
-    void requestChanged();
-
 private:
     void onChanged();
+    void updateMessage();
 
     QSpinBox* m_seq = nullptr;
     QSlider* m_seqSlider = nullptr;

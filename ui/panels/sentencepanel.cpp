@@ -1,7 +1,7 @@
 #include "ui/panels/sentencepanel.h"
 
 #include "core/io/hubcache.h"
-#include "ui/session/attentionrequest.h"
+#include "core/session/attentionset.h"
 #include "ui/session/recentfolder.h"
 
 #include <QComboBox>
@@ -10,87 +10,19 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QJsonArray>
-#include <QJsonDocument>
+#include <QFutureWatcher>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace attnscope {
 
-namespace {
-
-// Offered for models without examples.json: pronoun sentences first, as for the built-in model.
-const char* const kFallbackExamples[] = {
-    "The girl told the boy that she would win the race.",
-    "The dog chased the cat because it was hungry.",
-    "The trophy did not fit in the suitcase because it was too big.",
-    "My friends bought apples, bananas and oranges, and they were all fresh.",
-    "Attention lets every token look at every other token.",
-};
-
-ModelExamples fallbackExamples() {
-    ModelExamples examples;
-    for (const char* text : kFallbackExamples) {
-        ModelExample example;
-        example.text = QString::fromUtf8(text);
-        example.language = QStringLiteral("en");
-        examples.examples << example;
-    }
-    return examples;
-}
-
-bool readSpan(const QJsonValue& value, int* start, int* end) {
-    const QJsonArray span = value.toArray();
-    if (span.size() != 2 || !span[0].isDouble() || !span[1].isDouble()) {
-        return false;
-    }
-    *start = span[0].toInt();
-    *end = span[1].toInt();
-    return *start >= 0 && *end > *start;
-}
-
-} // namespace
-
-ModelExamples ModelExamples::forFolder(const QString& folder) {
-    QFile file(QDir(folder).filePath(QStringLiteral("examples.json")));
-    if (!file.open(QIODevice::ReadOnly) || file.size() > (1 << 22)) {
-        return fallbackExamples();
-    }
-    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    ModelExamples result;
-    const QJsonObject recommended = root.value(QStringLiteral("recommended_head")).toObject();
-    result.recommendedLayer = recommended.value(QStringLiteral("layer")).toInt(-1);
-    result.recommendedHead = recommended.value(QStringLiteral("head")).toInt(-1);
-    for (const QJsonValue& value : root.value(QStringLiteral("examples")).toArray()) {
-        const QJsonObject object = value.toObject();
-        ModelExample example;
-        example.text = object.value(QStringLiteral("text")).toString();
-        example.language = object.value(QStringLiteral("language")).toString();
-        const QJsonArray links = object.value(QStringLiteral("links")).toArray();
-        if (!links.isEmpty()) {
-            const QJsonObject link = links.first().toObject();
-            if (!readSpan(link.value(QStringLiteral("pronoun")), &example.pronounStart,
-                          &example.pronounEnd) ||
-                !readSpan(link.value(QStringLiteral("antecedent")), &example.antecedentStart,
-                          &example.antecedentEnd)) {
-                example.pronounStart = example.pronounEnd = -1;
-                example.antecedentStart = example.antecedentEnd = -1;
-            }
-        }
-        if (!example.text.isEmpty()) {
-            result.examples << example;
-        }
-    }
-    if (result.examples.isEmpty()) {
-        return fallbackExamples();
-    }
-    return result;
-}
-
 SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
-    : QWidget(parent)
+    : InputPanel(parent)
     , m_builtinFolder(builtinFolder) {
     m_models = new QComboBox(this);
     m_models->setObjectName(QStringLiteral("modelChooser"));
@@ -99,6 +31,7 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     m_modelNote = new QLabel(this);
     m_modelNote->setWordWrap(true);
     m_modelNote->setObjectName(QStringLiteral("modelNote"));
+    m_modelNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_exampleBox = new QComboBox(this);
     m_exampleBox->setObjectName(QStringLiteral("exampleChooser"));
     m_exampleBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -123,8 +56,13 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     layout->addWidget(new QLabel(tr("Text"), this));
     layout->addWidget(m_text, 1);
 
-    fillModels();
+    if (!m_builtinFolder.isEmpty())
+        m_models->addItem(tr("Built-in: %1").arg(QFileInfo(m_builtinFolder).fileName()),
+                          m_builtinFolder);
+    m_models->addItem(tr("Open model folder…"), QString());
+    m_models->setCurrentIndex(0);
     loadExamples();
+    scanCachedModels();
 
     connect(m_models, &QComboBox::activated, this, &SentencePanel::onModelActivated);
     connect(m_exampleBox, &QComboBox::activated, this, [this](int index) {
@@ -141,29 +79,39 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     });
 }
 
-void SentencePanel::fillModels() {
-    m_models->clear();
-    if (!m_builtinFolder.isEmpty()) {
-        m_models->addItem(tr("Built-in: %1").arg(QFileInfo(m_builtinFolder).fileName()),
-                          m_builtinFolder);
-    }
-    const HubCache cache = HubCache::scan();
-    for (const CachedModel& model : cache.models) {
-        const QString label =
-            tr("HF cache: %1 (%2)")
-                .arg(QString::fromStdString(model.repoId), QString::fromStdString(model.modelType));
-        m_models->addItem(label, QString::fromStdString(model.path));
-        if (!model.hasSafetensors) {
-            // listed so the user learns why it cannot be opened
-            const int row = m_models->count() - 1;
-            m_models->setItemData(row,
-                                  tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
-                                  Qt::ToolTipRole);
+SentencePanel::~SentencePanel() = default;
+
+QString SentencePanel::title() const {
+    return tr("Sentence");
+}
+
+void SentencePanel::scanCachedModels() {
+    // A cache of many snapshots on a slow disk takes seconds to walk: never on the GUI thread.
+    auto* watcher = new QFutureWatcher<HubCache>(this);
+    connect(watcher, &QFutureWatcher<HubCache>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const HubCache cache = watcher->result();
+        const QSignalBlocker block(m_models);
+        for (const CachedModel& model : cache.models) {
+            const QString path = QString::fromStdString(model.path);
+            if (m_models->findData(path) >= 0)
+                continue; // already chosen by hand (or restored) before the scan ended
+            const QString label = tr("HF cache: %1 (%2)")
+                                      .arg(QString::fromStdString(model.repoId),
+                                           QString::fromStdString(model.modelType));
+            const int row = m_models->count() - 1; // before "Open model folder…"
+            m_models->insertItem(row, label, path);
+            if (!model.hasSafetensors) {
+                // listed so the user learns why it cannot be opened
+                m_models->setItemData(
+                    row, tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
+                    Qt::ToolTipRole);
+            }
         }
-    }
-    m_models->addItem(tr("Open model folder…"), QString());
-    m_models->setCurrentIndex(0);
-    m_previousModelIndex = 0;
+        m_previousModelIndex = m_models->currentIndex();
+        emit cachedModelsListed();
+    });
+    watcher->setFuture(QtConcurrent::run([] { return HubCache::scan(); }));
 }
 
 void SentencePanel::loadExamples() {
@@ -171,14 +119,22 @@ void SentencePanel::loadExamples() {
     m_exampleBox->clear();
     for (const ModelExample& example : m_examples.examples) {
         QString label = example.text;
-        if (label.size() > 60) {
+        if (label.size() > 60)
             label = label.left(57) + QStringLiteral("…");
-        }
         m_exampleBox->addItem(label, example.text);
     }
     syncExampleBox();
-    m_modelNote->setText(modelFolder().isEmpty() ? tr("No model: choose a folder")
-                                                 : QDir::toNativeSeparators(modelFolder()));
+    if (modelFolder().isEmpty())
+        m_modelNote->setText(tr("No model: choose a folder"));
+    else if (!m_examples.problem.isEmpty())
+        m_modelNote->setText(tr("%1\nThe examples file could not be used: %2")
+                                 .arg(QDir::toNativeSeparators(modelFolder()), m_examples.problem));
+    else
+        m_modelNote->setText(QDir::toNativeSeparators(modelFolder()));
+}
+
+QString SentencePanel::modelNote() const {
+    return m_modelNote->text();
 }
 
 void SentencePanel::onModelActivated(int index) {
@@ -187,24 +143,21 @@ void SentencePanel::onModelActivated(int index) {
         chooseModelFolder();
         return;
     }
-    if (index == m_previousModelIndex) {
+    if (index == m_previousModelIndex)
         return;
-    }
     m_previousModelIndex = index;
+    m_focusedExampleText.clear();
     loadExamples();
-    emit modelChanged(modelFolder());
     emit requestChanged();
 }
 
 void SentencePanel::chooseModelFolder() {
     const QString folder = QFileDialog::getExistingDirectory(
         this, tr("Open a Hugging Face model folder"), lastFolder());
-    if (folder.isEmpty()) {
+    if (folder.isEmpty())
         return;
-    }
     rememberFolder(folder);
     setModelFolder(folder);
-    emit modelChanged(modelFolder());
     emit requestChanged();
 }
 
@@ -228,6 +181,7 @@ void SentencePanel::setModelFolder(const QString& folder) {
     }
     m_models->setCurrentIndex(index);
     m_previousModelIndex = index;
+    m_focusedExampleText.clear();
     loadExamples();
 }
 
@@ -252,27 +206,62 @@ void SentencePanel::syncExampleBox() {
 std::optional<ModelExample> SentencePanel::currentExample() const {
     const QString current = text();
     for (const ModelExample& example : m_examples.examples) {
-        if (example.text == current) {
+        if (example.text == current)
             return example;
-        }
     }
     return std::nullopt;
 }
 
-std::optional<SentenceRequest> SentencePanel::request(QString* error) const {
+std::optional<ExampleFocus> SentencePanel::takeExampleFocus(const AttentionSet& set) {
+    const std::optional<ModelExample> example = currentExample();
+    if (!example || !example->hasLink() || example->text == m_focusedExampleText ||
+        set.text != example->text)
+        return std::nullopt;
+    std::optional<ExampleFocus> focus =
+        exampleFocus(set, *example, m_examples.recommendedLayer, m_examples.recommendedHead);
+    if (focus)
+        m_focusedExampleText = example->text;
+    return focus;
+}
+
+std::optional<AttentionRequest> SentencePanel::request(QString* error) const {
     if (modelFolder().isEmpty()) {
-        if (error) {
+        if (error)
             *error = tr("No model chosen: open a model folder.");
-        }
         return std::nullopt;
     }
     if (text().trimmed().isEmpty()) {
-        if (error) {
+        if (error)
             *error = tr("The text is empty: type a sentence or pick an example.");
-        }
         return std::nullopt;
     }
     return SentenceRequest{modelFolder(), text()};
+}
+
+void SentencePanel::saveSettings(QSettings& settings) const {
+    settings.setValue(QStringLiteral("sentence/model"), modelFolder());
+    settings.setValue(QStringLiteral("sentence/text"), text());
+}
+
+void SentencePanel::restoreSettings(const QSettings& settings) {
+    const QString folder = settings.value(QStringLiteral("sentence/model")).toString();
+    if (!folder.isEmpty() && QFileInfo(folder).isDir())
+        setModelFolder(folder);
+    const QString saved = settings.value(QStringLiteral("sentence/text")).toString();
+    if (!saved.isEmpty()) {
+        setText(saved);
+        return;
+    }
+    if (m_examples.examples.isEmpty())
+        return;
+    // The first example in the interface's language (the built-in model has English and Chinese
+    // ones, pronoun examples first).
+    const QString language =
+        QLocale().language() == QLocale::Chinese ? QStringLiteral("zh") : QStringLiteral("en");
+    const auto& examples = m_examples.examples;
+    const auto match = std::find_if(examples.begin(), examples.end(),
+                                    [&](const ModelExample& e) { return e.language == language; });
+    setText(match != examples.end() ? match->text : examples.first().text);
 }
 
 } // namespace attnscope

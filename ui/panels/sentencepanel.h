@@ -1,9 +1,9 @@
 #pragma once
 
-#include <QJsonObject>
+#include "core/session/modelexamples.h"
+#include "ui/panels/inputpanel.h"
+
 #include <QString>
-#include <QVector>
-#include <QWidget>
 #include <optional>
 
 class QComboBox;
@@ -13,45 +13,31 @@ class QTimer;
 
 namespace attnscope {
 
-struct SentenceRequest;
-
-/** An example sentence a model folder offers (examples.json), with its first pronoun link. */
-struct ModelExample {
-    QString text;
-    QString language;
-    /** Code-point spans [start, end) of the first link's pronoun and antecedent, or -1. */
-    int pronounStart = -1;
-    int pronounEnd = -1;
-    int antecedentStart = -1;
-    int antecedentEnd = -1;
-};
-
-/** examples.json of a model folder (see resources/models/attnscope-pronouns/README.md). */
-struct ModelExamples {
-    QVector<ModelExample> examples;
-    /** The head the model card recommends for the pronoun link, or -1. */
-    int recommendedLayer = -1;
-    int recommendedHead = -1;
-
-    /** Reads `<folder>/examples.json`; falls back to built-in English examples when absent or bad.
-     */
-    static ModelExamples forFolder(const QString& folder);
-};
+struct AttentionSet;
 
 /**
  * Sentence mode: which model, and the text. The model chooser offers the built-in model, the
- * supported models of the local Hugging Face cache and "Open model folder…"; the examples box
- * offers the model's example sentences (pronoun examples first). Typing updates the view after a
- * short pause (debounced), so every keystroke does not start a run.
+ * supported models of the local Hugging Face cache (scanned off the GUI thread; they appear when
+ * the scan is done) and "Open model folder…"; the examples box offers the model's example
+ * sentences (pronoun examples first). A malformed examples.json is reported under the chooser.
+ * Typing updates the view after a short pause (debounced), so every keystroke does not start a
+ * run.
  */
-class SentencePanel : public QWidget {
+class SentencePanel : public InputPanel {
     Q_OBJECT
 
 public:
     explicit SentencePanel(const QString& builtinFolder, QWidget* parent = nullptr);
+    ~SentencePanel() override;
 
-    /** The request for the current state, or nothing (with the reason in `error`). */
-    [[nodiscard]] std::optional<SentenceRequest> request(QString* error = nullptr) const;
+    [[nodiscard]] QString title() const override;
+    [[nodiscard]] std::optional<AttentionRequest> request(QString* error) const override;
+    /**
+     * "sentence/model" and "sentence/text". Without a saved text, the first example in the
+     * interface's language is offered (the built-in model has English and Chinese ones).
+     */
+    void saveSettings(QSettings& settings) const override;
+    void restoreSettings(const QSettings& settings) override;
 
     [[nodiscard]] QString modelFolder() const;
     /** Selects (adding it when new) a model folder. */
@@ -61,6 +47,15 @@ public:
     [[nodiscard]] const ModelExamples& examples() const { return m_examples; }
     /** The example whose text is the current text, if any. */
     [[nodiscard]] std::optional<ModelExample> currentExample() const;
+    /** The line under the model chooser: the folder, or what is wrong with its examples.json. */
+    [[nodiscard]] QString modelNote() const;
+
+    /**
+     * Where to look in `set` (this panel's text run through its model) the first time an example
+     * with a pronoun link is shown: its head and cell (exampleFocus). Nothing for text the user
+     * typed, or for an example already focused once (the user's own choice of head then stays).
+     */
+    std::optional<ExampleFocus> takeExampleFocus(const AttentionSet& set);
 
     /** Asks the user for a model folder (File → Open model folder…). */
     void chooseModelFolder();
@@ -69,13 +64,11 @@ public:
     static constexpr int kTypingDelayMs = 300;
 
 signals:
-    /** The model or the text changed (already debounced for typing). */
-    void requestChanged();
-    /** The model folder changed (the window resets its layer/head choice). */
-    void modelChanged(const QString& folder);
+    /** The Hugging Face cache scan is done and its models are in the chooser. */
+    void cachedModelsListed();
 
 private:
-    void fillModels();
+    void scanCachedModels();
     void loadExamples();
     void onModelActivated(int index);
     void syncExampleBox();
@@ -87,6 +80,7 @@ private:
     QLabel* m_modelNote = nullptr;
     QTimer* m_typing = nullptr;
     ModelExamples m_examples;
+    QString m_focusedExampleText; ///< the example whose link was last focused automatically
     int m_previousModelIndex = 0;
     bool m_settingText = false;
 };

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>attnscope::MainWindow</name>
+    <name>attnscope::ComputeStatus</name>
     <message numerus="yes">
         <source>%n token(s)</source>
         <translation>
@@ -31,6 +31,9 @@
             <numerusform>%n threads</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>attnscope::ExportActions</name>
     <message numerus="yes">
         <source>Wrote %n file(s) to %1</source>
         <translation>

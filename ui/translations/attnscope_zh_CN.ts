@@ -2,22 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>QObject</name>
-    <message>
-        <source>PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)</source>
-        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
-    </message>
-</context>
-<context>
-    <name>attnscope::AttentionJobRunner</name>
-    <message>
-        <source>out of memory: choose a smaller size</source>
-        <translation>内存不足：请选择更小的规模</translation>
-    </message>
-    <message>
-        <source>%1 · %2 layers × %3 heads · hidden %4</source>
-        <translation>%1 · %2 层 × %3 头 · 隐藏维度 %4</translation>
-    </message>
+    <name>attnscope::AttentionPanels</name>
     <message>
         <source>random</source>
         <translation>随机</translation>
@@ -50,12 +35,204 @@
         <translation>权重，各头独立范围</translation>
     </message>
     <message>
-        <source>L%1 H%2 ≤%3</source>
-        <translation>L%1 H%2 ≤%3</translation>
+        <source>score, each map its own range</source>
+        <translation>分数，每张图各自的范围</translation>
     </message>
     <message>
-        <source>L%1 H%2 · max %3</source>
-        <translation>L%1 H%2 · 最大 %3</translation>
+        <source>score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>difference, each map its own range</source>
+        <translation>差值，每张图各自的范围</translation>
+    </message>
+    <message>
+        <source>difference</source>
+        <translation>差值</translation>
+    </message>
+    <message>
+        <source>value, each map its own range</source>
+        <translation>数值，每张图各自的范围</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <source>%1 ≤%2</source>
+        <translation>%1 ≤%2</translation>
+    </message>
+    <message>
+        <source>%1 · max %2</source>
+        <translation>%1 · 最大 %2</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::ComputeStatus</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Computing… %1 s</source>
+        <translation>计算中… %1 秒</translation>
+    </message>
+    <message>
+        <source>no result yet</source>
+        <translation>暂无结果</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n layer(s)</source>
+        <translation>
+            <numerusform>%n 层</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n head(s)</source>
+        <translation>
+            <numerusform>%n 头</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>computed in %1 ms</source>
+        <translation>计算耗时 %1 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thread(s)</source>
+        <translation>
+            <numerusform>%n 个线程</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::ExportActions</name>
+    <message>
+        <source>PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Head Image…</source>
+        <translation>导出注意力头图像(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Export the selected head as PNG, SVG or PDF</source>
+        <translation>将选中的注意力头导出为 PNG、SVG 或 PDF</translation>
+    </message>
+    <message>
+        <source>Export Head</source>
+        <translation>导出头</translation>
+    </message>
+    <message>
+        <source>Export head image</source>
+        <translation>导出注意力头图像</translation>
+    </message>
+    <message>
+        <source>Export &amp;Grid Image…</source>
+        <translation>导出网格图像(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Export Grid</source>
+        <translation>导出网格</translation>
+    </message>
+    <message>
+        <source>Export grid image</source>
+        <translation>导出网格图像</translation>
+    </message>
+    <message>
+        <source>Export &amp;All Heads to Folder…</source>
+        <translation>导出所有注意力头到文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Export All Heads</source>
+        <translation>导出全部头</translation>
+    </message>
+    <message>
+        <source>Export Weights as .&amp;npy…</source>
+        <translation>导出权重为 .npy(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Export Head as .&amp;csv…</source>
+        <translation>导出注意力头为 .csv(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export Weights and Tokens as .&amp;json…</source>
+        <translation>导出权重和词元为 .json(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Exporting every head…</source>
+        <translation>正在导出所有注意力头…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The file could not be written: %1</source>
+        <translation>无法写入文件：%1</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Export every head into a folder</source>
+        <translation>将所有注意力头导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Image format</source>
+        <translation>图像格式</translation>
+    </message>
+    <message>
+        <source>%1 images, one per head:</source>
+        <translation>共 %1 张图像，每个头一张：</translation>
+    </message>
+    <message>
+        <source>Replace files?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1
+
+Replace the existing files?</source>
+        <translation>%1
+
+要替换已有的文件吗？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个文件写入 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>NumPy array (*.npy)</source>
+        <translation>NumPy 数组 (*.npy)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
     </message>
 </context>
 <context>
@@ -75,6 +252,57 @@
     <message>
         <source> — all layers</source>
         <translation> — 所有层</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::FigureToolBar</name>
+    <message>
+        <source>Figure</source>
+        <translation>图形</translation>
+    </message>
+    <message>
+        <source>Viridis</source>
+        <translation>Viridis</translation>
+    </message>
+    <message>
+        <source>Magma</source>
+        <translation>Magma</translation>
+    </message>
+    <message>
+        <source>Grayscale</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>Diverging (around uniform)</source>
+        <translation>发散（以均匀权重为中心）</translation>
+    </message>
+    <message>
+        <source>Linear scale</source>
+        <translation>线性刻度</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>Shared range</source>
+        <translation>统一范围</translation>
+    </message>
+    <message>
+        <source>Range per head</source>
+        <translation>每头独立范围</translation>
+    </message>
+    <message>
+        <source>Hide special tokens</source>
+        <translation>隐藏特殊词元</translation>
+    </message>
+    <message>
+        <source>Drop [CLS], [SEP] and the like from rows and columns and renormalise each row</source>
+        <translation>从行和列中去掉 [CLS]、[SEP] 等特殊词元，并对每行重新归一化</translation>
+    </message>
+    <message>
+        <source> Colours </source>
+        <translation> 色图 </translation>
     </message>
 </context>
 <context>
@@ -205,6 +433,10 @@
         <source>Import attention</source>
         <translation>导入注意力</translation>
     </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::LinkFinder</name>
@@ -252,18 +484,6 @@
 <context>
     <name>attnscope::MainWindow</name>
     <message>
-        <source>Sentence</source>
-        <translation>句子</translation>
-    </message>
-    <message>
-        <source>Random tensors</source>
-        <translation>随机张量</translation>
-    </message>
-    <message>
-        <source>Imported</source>
-        <translation>导入</translation>
-    </message>
-    <message>
         <source>Input</source>
         <translation>输入</translation>
     </message>
@@ -282,34 +502,6 @@
     <message>
         <source>&amp;Import Attention…</source>
         <translation>导入注意力(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>Export &amp;Head Image…</source>
-        <translation>导出注意力头图像(&amp;H)…</translation>
-    </message>
-    <message>
-        <source>Export the selected head as PNG, SVG or PDF</source>
-        <translation>将选中的注意力头导出为 PNG、SVG 或 PDF</translation>
-    </message>
-    <message>
-        <source>Export &amp;Grid Image…</source>
-        <translation>导出网格图像(&amp;G)…</translation>
-    </message>
-    <message>
-        <source>Export &amp;All Heads to Folder…</source>
-        <translation>导出所有注意力头到文件夹(&amp;A)…</translation>
-    </message>
-    <message>
-        <source>Export Weights as .&amp;npy…</source>
-        <translation>导出权重为 .npy(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>Export Head as .&amp;csv…</source>
-        <translation>导出注意力头为 .csv(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>Export Weights and Tokens as .&amp;json…</source>
-        <translation>导出权重和词元为 .json(&amp;J)…</translation>
     </message>
     <message>
         <source>&amp;Stop Computation</source>
@@ -396,150 +588,8 @@
         <translation>导出</translation>
     </message>
     <message>
-        <source>Figure</source>
-        <translation>图形</translation>
-    </message>
-    <message>
-        <source>Viridis</source>
-        <translation>Viridis</translation>
-    </message>
-    <message>
-        <source>Magma</source>
-        <translation>Magma</translation>
-    </message>
-    <message>
-        <source>Grayscale</source>
-        <translation>灰度</translation>
-    </message>
-    <message>
-        <source>Diverging (around uniform)</source>
-        <translation>发散（以均匀权重为中心）</translation>
-    </message>
-    <message>
-        <source>Linear scale</source>
-        <translation>线性刻度</translation>
-    </message>
-    <message>
-        <source>Log scale</source>
-        <translation>对数刻度</translation>
-    </message>
-    <message>
-        <source>Shared range</source>
-        <translation>统一范围</translation>
-    </message>
-    <message>
-        <source>Range per head</source>
-        <translation>每头独立范围</translation>
-    </message>
-    <message>
-        <source>Hide special tokens</source>
-        <translation>隐藏特殊词元</translation>
-    </message>
-    <message>
-        <source>Drop [CLS], [SEP] and the like from rows and columns and renormalise each row</source>
-        <translation>从行和列中去掉 [CLS]、[SEP] 等特殊词元，并对每行重新归一化</translation>
-    </message>
-    <message>
-        <source> Colours </source>
-        <translation> 色图 </translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Computing… %1 s</source>
-        <translation>计算中… %1 秒</translation>
-    </message>
-    <message>
-        <source>no result yet</source>
-        <translation>暂无结果</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n token(s)</source>
-        <translation>
-            <numerusform>%n 个词元</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>computed in %1 ms</source>
-        <translation>计算耗时 %1 ms</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n thread(s)</source>
-        <translation>
-            <numerusform>%n 个线程</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Exporting every head…</source>
-        <translation>正在导出所有注意力头…</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>停止</translation>
-    </message>
-    <message>
-        <source>Export head image</source>
-        <translation>导出注意力头图像</translation>
-    </message>
-    <message>
-        <source>Wrote %1</source>
-        <translation>已写入 %1</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Export grid image</source>
-        <translation>导出网格图像</translation>
-    </message>
-    <message>
-        <source>Export every head into a folder</source>
-        <translation>将所有注意力头导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Image format</source>
-        <translation>图像格式</translation>
-    </message>
-    <message>
-        <source>%1 images, one per head:</source>
-        <translation>共 %1 张图像，每个头一张：</translation>
-    </message>
-    <message>
-        <source>Replace files?</source>
-        <translation>替换文件？</translation>
-    </message>
-    <message>
-        <source>%1
-
-Replace the existing files?</source>
-        <translation>%1
-
-要替换已有的文件吗？</translation>
-    </message>
-    <message numerus="yes">
-        <source>Wrote %n file(s) to %1</source>
-        <translation>
-            <numerusform>已将 %n 个文件写入 %1</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>NumPy array (*.npy)</source>
-        <translation>NumPy 数组 (*.npy)</translation>
-    </message>
-    <message>
-        <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation>JSON 文件 (*.json)</translation>
-    </message>
-    <message>
-        <source>Export data</source>
-        <translation>导出数据</translation>
     </message>
     <message>
         <source>Pin %1</source>
@@ -570,28 +620,16 @@ Replace the existing files?</source>
         <translation>未找到内置模型；请打开模型文件夹或使用随机张量。</translation>
     </message>
     <message>
-        <source>Export Head</source>
-        <translation>导出头</translation>
+        <source>Could not compute the attention: %1</source>
+        <translation>无法计算注意力：%1</translation>
     </message>
     <message>
-        <source>Export Grid</source>
-        <translation>导出网格</translation>
+        <source>Note: %1</source>
+        <translation>注意：%1</translation>
     </message>
     <message>
-        <source>Export All Heads</source>
-        <translation>导出全部头</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n layer(s)</source>
-        <translation>
-            <numerusform>%n 层</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n head(s)</source>
-        <translation>
-            <numerusform>%n 头</numerusform>
-        </translation>
+        <source>%1 · %2 layers × %3 heads · hidden %4</source>
+        <translation>%1 · %2 层 × %3 头 · 隐藏维度 %4</translation>
     </message>
 </context>
 <context>
@@ -639,6 +677,10 @@ Replace the existing files?</source>
     <message>
         <source>%1 heads do not divide the embedding size %2 (each head gets embed / heads dimensions). Allowed head counts: %3.</source>
         <translation>头数 %1 不能整除嵌入维度 %2（每个头分得 嵌入维度 / 头数 个维度）。可用的头数：%3。</translation>
+    </message>
+    <message>
+        <source>Random tensors</source>
+        <translation>随机张量</translation>
     </message>
 </context>
 <context>
@@ -694,6 +736,16 @@ Replace the existing files?</source>
     <message>
         <source>Pick an example sentence</source>
         <translation>选择示例句子</translation>
+    </message>
+    <message>
+        <source>Sentence</source>
+        <translation>句子</translation>
+    </message>
+    <message>
+        <source>%1
+The examples file could not be used: %2</source>
+        <translation>%1
+无法使用示例文件：%2</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,8 @@
 #include "ui/views/headsview.h"
 
+#include "ui/document/attentiondocument.h"
+#include "ui/figure/attentionpanels.h"
+
 #include <QCursor>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -11,8 +14,9 @@
 
 namespace attnscope {
 
-HeadsView::HeadsView(QWidget* parent)
-    : QWidget(parent) {
+HeadsView::HeadsView(AttentionDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document) {
     m_grid = new AttentionPlot(this);
     m_grid->setObjectName(QStringLiteral("headsGrid"));
     m_grid->setFocusPolicy(Qt::StrongFocus);
@@ -58,136 +62,111 @@ HeadsView::HeadsView(QWidget* parent)
     layout->addWidget(m_readout);
 
     connect(m_layerBox, &QSpinBox::valueChanged, this,
-            [this](int value) { selectHead(value, m_head); });
+            [this](int value) { m_document->selectHead(value, m_document->head()); });
     connect(m_headBox, &QSpinBox::valueChanged, this,
-            [this](int value) { selectHead(m_layer, value); });
+            [this](int value) { m_document->selectHead(m_document->layer(), value); });
     for (AttentionPlot* plot : {m_grid, m_single}) {
         connect(plot, &AttentionPlot::cellHovered, this, [this, plot](const PlotHit& hit) {
             onHovered(hit);
             // the same words next to the cursor, where the eye is
-            if (hit.valid && m_set) {
+            const auto& set = m_document->result();
+            if (hit.valid && set)
                 QToolTip::showText(
                     QCursor::pos(),
-                    tr("L%1 H%2  %3").arg(hit.layer).arg(hit.head).arg(describeCell(*m_set, hit)),
+                    tr("L%1 H%2  %3").arg(hit.layer).arg(hit.head).arg(describeCell(*set, hit)),
                     plot);
-            } else {
+            else
                 QToolTip::hideText();
-            }
         });
         connect(plot, &AttentionPlot::cellClicked, this, &HeadsView::onClicked);
     }
     connect(m_grid, &AttentionPlot::cellDoubleClicked, this, [this](const PlotHit& hit) {
         if (hit.valid) {
-            selectHead(hit.layer, hit.head);
+            m_document->selectHead(hit.layer, hit.head);
             m_single->setFocus();
         }
     });
+
+    connect(m_document, &AttentionDocument::resultChanged, this, &HeadsView::onResult);
+    connect(m_document, &AttentionDocument::headSelected, this, &HeadsView::onHeadSelected);
+    connect(m_document, &AttentionDocument::pinChanged, this, &HeadsView::onPin);
+    connect(m_document, &AttentionDocument::figureOptionsChanged, this, &HeadsView::onOptions);
+    for (AttentionPlot* plot : {m_grid, m_single})
+        plot->setOptions(m_document->figureOptions());
+    updateControls();
     updateReadout();
 }
 
-void HeadsView::setAttention(std::shared_ptr<const AttentionSet> set) {
-    m_set = std::move(set);
-    const int layers = m_set ? m_set->layers() : 1;
-    const int heads = m_set ? m_set->heads() : 1;
-    m_layer = std::clamp(m_layer, 0, layers - 1);
-    m_head = std::clamp(m_head, 0, heads - 1);
-    const int seq = m_set ? m_set->seq() : 0;
-    if (m_pinQuery >= seq || m_pinKey >= seq) {
-        m_pinQuery = m_pinKey = -1;
-        emit pinChanged(-1, -1);
-    }
-    {
-        const QSignalBlocker b1(m_layerBox), b2(m_headBox);
-        m_layerBox->setRange(0, layers - 1);
-        m_headBox->setRange(0, heads - 1);
-        m_layerBox->setValue(m_layer);
-        m_headBox->setValue(m_head);
-        m_layerBox->setEnabled(layers > 1);
-    }
-    m_layerCaption->setText(tr("of %1").arg(layers));
+void HeadsView::showGrid() {
+    const auto& set = m_document->result();
+    m_gridLayer = m_document->layer();
+    m_grid->setFigure(layerFigure(*set, m_gridLayer, m_document->figureOptions().hideSpecial));
+    m_grid->setSelectedPanel(m_document->layer(), m_document->head());
+}
+
+void HeadsView::showHead() {
+    const auto& set = m_document->result();
+    const int layer = m_document->layer(), head = m_document->head();
+    m_single->setFigure(headFigure(*set, layer, head, m_document->figureOptions().hideSpecial));
+    m_single->setTitle(tr("%1 · layer %2, head %3").arg(displaySource(*set)).arg(layer).arg(head));
+}
+
+void HeadsView::onResult() {
     m_hover = {};
-    for (AttentionPlot* plot : {m_grid, m_single}) {
-        plot->setAttention(m_set);
-        plot->setPin(m_pinQuery, m_pinKey);
-    }
-    m_grid->showLayerGrid(m_layer);
-    m_grid->setSelectedHead(m_layer, m_head);
-    m_single->showSingleHead(m_layer, m_head);
-    updateTitles();
+    for (AttentionPlot* plot : {m_grid, m_single})
+        plot->setPin(m_document->pinnedQuery(), m_document->pinnedKey());
+    showGrid();
+    showHead();
+    updateControls();
     updateReadout();
 }
 
-void HeadsView::setOptions(const FigureOptions& options) {
-    if (options == m_options) {
+void HeadsView::onHeadSelected(int layer, int head) {
+    if (!m_document->result())
         return;
-    }
-    m_options = options;
-    m_grid->setOptions(options);
-    m_single->setOptions(options);
-}
-
-void HeadsView::selectHead(int layer, int head) {
-    if (!m_set) {
-        return;
-    }
-    layer = std::clamp(layer, 0, m_set->layers() - 1);
-    head = std::clamp(head, 0, m_set->heads() - 1);
-    if (layer == m_layer && head == m_head) {
-        return;
-    }
-    const bool layerChanged = layer != m_layer;
-    m_layer = layer;
-    m_head = head;
-    {
-        const QSignalBlocker b1(m_layerBox), b2(m_headBox);
-        m_layerBox->setValue(layer);
-        m_headBox->setValue(head);
-    }
-    if (layerChanged) {
-        m_grid->showLayerGrid(layer);
-    }
-    m_grid->setSelectedHead(layer, head);
-    m_single->showSingleHead(layer, head);
-    updateTitles();
+    if (layer != m_gridLayer)
+        showGrid();
+    else
+        m_grid->setSelectedPanel(layer, head);
+    showHead();
+    updateControls();
     updateReadout();
-    emit headSelected(layer, head);
 }
 
-void HeadsView::stepHead(int delta) {
-    if (!m_set) {
-        return;
-    }
-    // walks through every head of every layer in order
-    const int heads = m_set->heads();
-    const int total = m_set->layers() * heads;
-    const int index = std::clamp(m_layer * heads + m_head + delta, 0, total - 1);
-    selectHead(index / heads, index % heads);
-}
-
-void HeadsView::stepLayer(int delta) {
-    selectHead(m_layer + delta, m_head);
-}
-
-void HeadsView::setPin(int query, int key) {
-    const int seq = m_set ? m_set->seq() : 0;
-    if (query < 0 || key < 0 || query >= seq || key >= seq) {
-        query = key = -1;
-    }
-    if (query == m_pinQuery && key == m_pinKey) {
-        return;
-    }
-    m_pinQuery = query;
-    m_pinKey = key;
+void HeadsView::onPin(int query, int key) {
     m_grid->setPin(query, key);
     m_single->setPin(query, key);
     updateReadout();
-    emit pinChanged(query, key);
+}
+
+void HeadsView::onOptions(const FigureOptions& options) {
+    const bool tokensChanged = options.hideSpecial != m_grid->options().hideSpecial;
+    m_grid->setOptions(options);
+    m_single->setOptions(options);
+    if (tokensChanged && m_document->result()) {
+        showGrid();
+        showHead();
+    }
+    updateReadout();
+}
+
+void HeadsView::updateControls() {
+    const auto& set = m_document->result();
+    const int layers = set ? set->layers() : 1;
+    const int heads = set ? set->heads() : 1;
+    const QSignalBlocker b1(m_layerBox), b2(m_headBox);
+    m_layerBox->setRange(0, std::max(0, layers - 1));
+    m_headBox->setRange(0, std::max(0, heads - 1));
+    m_layerBox->setValue(m_document->layer());
+    m_headBox->setValue(m_document->head());
+    m_layerBox->setEnabled(layers > 1);
+    m_layerCaption->setText(tr("of %1").arg(layers));
 }
 
 QString HeadsView::describeCell(const AttentionSet& set, const PlotHit& hit) {
     return QStringLiteral("%1 → %2: %3")
         .arg(set.tokens.value(hit.query), set.tokens.value(hit.key))
-        .arg(double(hit.weight), 0, 'g', 6);
+        .arg(double(hit.value), 0, 'g', 6);
 }
 
 void HeadsView::onHovered(const PlotHit& hit) {
@@ -196,17 +175,13 @@ void HeadsView::onHovered(const PlotHit& hit) {
 }
 
 void HeadsView::onClicked(const PlotHit& hit) {
-    if (!hit.valid) {
+    if (!hit.valid)
         return;
-    }
-    if (hit.layer != m_layer || hit.head != m_head) {
-        selectHead(hit.layer, hit.head);
-    }
-    if (hit.query == m_pinQuery && hit.key == m_pinKey) {
-        setPin(-1, -1);
-    } else {
-        setPin(hit.query, hit.key);
-    }
+    m_document->selectHead(hit.layer, hit.head);
+    if (hit.query == m_document->pinnedQuery() && hit.key == m_document->pinnedKey())
+        m_document->clearPin();
+    else
+        m_document->setPin(hit.query, hit.key);
 }
 
 QString HeadsView::readoutText() const {
@@ -214,69 +189,59 @@ QString HeadsView::readoutText() const {
 }
 
 void HeadsView::updateReadout() {
-    if (!m_set) {
+    const auto& set = m_document->result();
+    if (!set) {
         m_readout->setText(tr("Nothing computed yet."));
         return;
     }
     QStringList parts;
-    if (m_hover.valid) {
+    if (m_hover.valid)
         parts << tr("L%1 H%2  %3")
                      .arg(m_hover.layer)
                      .arg(m_hover.head)
-                     .arg(describeCell(*m_set, m_hover));
-    }
-    if (m_pinQuery >= 0) {
+                     .arg(describeCell(*set, m_hover));
+    if (m_document->hasPin()) {
         // the pinned cell's value in the head shown large, as drawn (renormalised when hiding
-        // specials)
-        PlotHit pinned;
-        pinned.valid = true;
-        pinned.layer = m_layer;
-        pinned.head = m_head;
-        pinned.query = m_pinQuery;
-        pinned.key = m_pinKey;
-        const HeadMatrix matrix = headMatrix(*m_set, m_layer, m_head, m_options.hideSpecial);
-        const int row = matrix.indexOf(m_pinQuery);
-        const int column = matrix.indexOf(m_pinKey);
+        // specials): the large plot's panel holds exactly that
+        const PanelSpec& panel = m_single->figure().panels.front();
+        const int row = panel.rowOf(m_document->pinnedQuery());
+        const int column = panel.columnOf(m_document->pinnedKey());
         if (row >= 0 && column >= 0) {
-            pinned.weight = matrix.at(row, column);
+            PlotHit pinned;
+            pinned.valid = true;
+            pinned.query = m_document->pinnedQuery();
+            pinned.key = m_document->pinnedKey();
+            pinned.value = panel.matrix->at(row, column);
             parts << tr("Pinned (L%1 H%2): %3")
-                         .arg(m_layer)
-                         .arg(m_head)
-                         .arg(describeCell(*m_set, pinned));
+                         .arg(m_document->layer())
+                         .arg(m_document->head())
+                         .arg(describeCell(*set, pinned));
         } else {
             parts << tr("Pinned token is hidden (special token)");
         }
     }
-    if (parts.isEmpty()) {
-        parts << tr(
-            "Hover over a cell for its exact weight; click to pin a query row and key column.");
-    }
+    if (parts.isEmpty())
+        parts << tr("Hover over a cell for its exact weight; click to pin a query row and key "
+                    "column.");
     m_readout->setText(parts.join(QStringLiteral("    ")));
-}
-
-void HeadsView::updateTitles() {
-    if (!m_set) {
-        return;
-    }
-    m_single->setTitle(tr("%1 · layer %2, head %3").arg(m_set->source).arg(m_layer).arg(m_head));
 }
 
 void HeadsView::keyPressEvent(QKeyEvent* event) {
     switch (event->key()) {
     case Qt::Key_Left:
-        stepHead(-1);
+        m_document->stepHead(-1);
         break;
     case Qt::Key_Right:
-        stepHead(1);
+        m_document->stepHead(1);
         break;
     case Qt::Key_Up:
-        stepLayer(-1);
+        m_document->stepLayer(-1);
         break;
     case Qt::Key_Down:
-        stepLayer(1);
+        m_document->stepLayer(1);
         break;
     case Qt::Key_Escape:
-        setPin(-1, -1);
+        m_document->clearPin();
         break;
     default:
         QWidget::keyPressEvent(event);

@@ -3,7 +3,6 @@
 #include "ui/figure/attentionplot.h"
 
 #include <QWidget>
-#include <memory>
 
 class QLabel;
 class QSpinBox;
@@ -11,37 +10,24 @@ class QSplitter;
 
 namespace attnscope {
 
+class AttentionDocument;
+struct AttentionSet;
+
 /**
- * The heads of one layer as a grid of heat maps, next to the selected head drawn large with every
- * label, its colour scale and a readout. Hovering shows "query → key: weight" with the exact
- * value; a click pins that cell's row and column in every map, so the selection stays when the
- * mouse moves (Esc or a click on the pinned cell unpins). Arrow keys move between heads and
- * layers when the grid has focus.
+ * The heads of the selected layer as a grid of heat maps, next to the selected head drawn large
+ * with every label, its colour scale and a readout. It shows the document's result, selection,
+ * pin and figure options and keeps none of them itself: clicks, keys and the spin boxes ask the
+ * document for changes, and the document's signals redraw. Hovering shows "query → key: weight"
+ * with the exact value; a click pins that cell's row and column in every map (a click on the
+ * pinned cell, or Esc, unpins). Arrow keys move between heads and layers.
  */
 class HeadsView : public QWidget {
     Q_OBJECT
 
 public:
-    explicit HeadsView(QWidget* parent = nullptr);
+    explicit HeadsView(AttentionDocument* document, QWidget* parent = nullptr);
 
-    /** New data; keeps layer, head and pin where they still exist. */
-    void setAttention(std::shared_ptr<const AttentionSet> set);
-    [[nodiscard]] const std::shared_ptr<const AttentionSet>& attention() const { return m_set; }
-
-    void setOptions(const FigureOptions& options);
-    [[nodiscard]] const FigureOptions& options() const { return m_options; }
-
-    [[nodiscard]] int layer() const { return m_layer; }
-    [[nodiscard]] int head() const { return m_head; }
-    /** Shows `layer` in the grid and `head` large (clamped to the data). */
-    void selectHead(int layer, int head);
-    void stepHead(int delta);
-    void stepLayer(int delta);
-
-    [[nodiscard]] int pinnedQuery() const { return m_pinQuery; }
-    [[nodiscard]] int pinnedKey() const { return m_pinKey; }
-    /** Pins a cell (original token indices; -1, -1 unpins). */
-    void setPin(int query, int key);
+    [[nodiscard]] AttentionDocument* document() const { return m_document; }
 
     /** The readout's text (what a user reads; tests check it). */
     [[nodiscard]] QString readoutText() const;
@@ -52,23 +38,22 @@ public:
     /** "she → girl: 0.831205" */
     static QString describeCell(const AttentionSet& set, const PlotHit& hit);
 
-signals:
-    /** The layer or head shown large changed. */
-    void headSelected(int layer, int head);
-    /** The pinned cell changed (-1, -1 when unpinned). */
-    void pinChanged(int query, int key);
-
 protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    void onResult();
+    void onHeadSelected(int layer, int head);
+    void onPin(int query, int key);
+    void onOptions(const FigureOptions& options);
     void onHovered(const PlotHit& hit);
     void onClicked(const PlotHit& hit);
+    void showGrid();
+    void showHead();
+    void updateControls();
     void updateReadout();
-    void updateTitles();
 
-    std::shared_ptr<const AttentionSet> m_set;
-    FigureOptions m_options;
+    AttentionDocument* m_document = nullptr;
     AttentionPlot* m_grid = nullptr;
     AttentionPlot* m_single = nullptr;
     QSplitter* m_splitter = nullptr;
@@ -76,11 +61,8 @@ private:
     QSpinBox* m_headBox = nullptr;
     QLabel* m_layerCaption = nullptr;
     QLabel* m_readout = nullptr;
-    PlotHit m_hover;
-    int m_layer = 0;
-    int m_head = 0;
-    int m_pinQuery = -1;
-    int m_pinKey = -1;
+    PlotHit m_hover; ///< the cell under the mouse (not document state: it moves with the mouse)
+    int m_gridLayer = -1; ///< the layer the grid's panels were made for
 };
 
 } // namespace attnscope

@@ -1,6 +1,9 @@
 #include "ui/views/linkfinder.h"
 
 #include "core/analysis/linkranking.h"
+#include "core/session/attentionset.h"
+#include "ui/document/attentiondocument.h"
+#include "ui/figure/figureoptions.h"
 #include "ui/figure/fonts.h"
 
 #include <QComboBox>
@@ -13,25 +16,9 @@
 
 namespace attnscope {
 
-namespace {
-
-void fillTokens(QComboBox* box, const AttentionSet* set) {
-    const QSignalBlocker block(box);
-    const int previous = box->currentIndex();
-    box->clear();
-    if (set) {
-        for (int i = 0; i < set->seq(); ++i) {
-            box->addItem(QStringLiteral("%1: %2").arg(i).arg(set->tokens.value(i)), i);
-        }
-    }
-    box->setCurrentIndex(previous >= 0 && previous < box->count() ? previous
-                                                                  : (box->count() > 0 ? 0 : -1));
-}
-
-} // namespace
-
-LinkFinder::LinkFinder(QWidget* parent)
-    : QWidget(parent) {
+LinkFinder::LinkFinder(AttentionDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document) {
     m_query = new QComboBox(this);
     m_query->setObjectName(QStringLiteral("linkQuery"));
     m_key = new QComboBox(this);
@@ -88,75 +75,82 @@ LinkFinder::LinkFinder(QWidget* parent)
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_table, 2);
 
-    connect(m_query, &QComboBox::currentIndexChanged, this, &LinkFinder::refresh);
-    connect(m_key, &QComboBox::currentIndexChanged, this, &LinkFinder::refresh);
+    // Choosing tokens here moves the document's link (not the pin).
+    const auto chosen = [this] {
+        m_document->setLink(m_query->currentData().toInt(), m_key->currentData().toInt());
+    };
+    connect(m_query, &QComboBox::currentIndexChanged, this, chosen);
+    connect(m_key, &QComboBox::currentIndexChanged, this, chosen);
     connect(m_table, &QTableWidget::cellClicked, this, [this](int row, int) {
         const auto* layerItem = m_table->item(row, 1);
         const auto* headItem = m_table->item(row, 2);
-        if (layerItem && headItem) {
-            emit headActivated(layerItem->data(Qt::DisplayRole).toInt(),
-                               headItem->data(Qt::DisplayRole).toInt());
-        }
+        if (layerItem && headItem)
+            activate(layerItem->data(Qt::DisplayRole).toInt(),
+                     headItem->data(Qt::DisplayRole).toInt());
     });
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
-        if (!m_set) {
+        const auto& set = m_document->result();
+        if (!set)
             return;
-        }
         int head = 0;
         int layer = 0;
         m_map->data()->coordToCell(m_plot->xAxis->pixelToCoord(event->position().x()),
                                    m_plot->yAxis->pixelToCoord(event->position().y()), &head,
                                    &layer);
-        if (layer >= 0 && layer < m_set->layers() && head >= 0 && head < m_set->heads()) {
-            emit headActivated(layer, head);
-        }
+        if (layer >= 0 && layer < set->layers() && head >= 0 && head < set->heads())
+            activate(layer, head);
     });
+    connect(m_document, &AttentionDocument::resultChanged, this, &LinkFinder::onResult);
+    connect(m_document, &AttentionDocument::linkChanged, this, &LinkFinder::onLink);
+    connect(m_document, &AttentionDocument::figureOptionsChanged, this, &LinkFinder::refresh);
     refresh();
 }
 
-void LinkFinder::setAttention(std::shared_ptr<const AttentionSet> set) {
-    m_set = std::move(set);
-    fillTokens(m_query, m_set.get());
-    fillTokens(m_key, m_set.get());
-    refresh();
+void LinkFinder::activate(int layer, int head) {
+    m_document->selectHead(layer, head);
+    m_document->setPin(m_document->linkQuery(), m_document->linkKey());
 }
 
-void LinkFinder::setLink(int query, int key) {
-    const QSignalBlocker b1(m_query), b2(m_key);
-    if (query >= 0 && query < m_query->count()) {
-        m_query->setCurrentIndex(query);
+void LinkFinder::onResult() {
+    const AttentionSet* set = m_document->result().get();
+    // The token lists change only with the tokens (a slider that moves the numbers keeps them).
+    QStringList labels;
+    if (set != nullptr)
+        for (int i = 0; i < set->seq(); ++i)
+            labels << QStringLiteral("%1: %2").arg(i).arg(set->tokens.value(i));
+    if (labels != m_labels) {
+        m_labels = labels;
+        for (QComboBox* box : {m_query, m_key}) {
+            const QSignalBlocker block(box);
+            box->clear();
+            for (int i = 0; i < labels.size(); ++i)
+                box->addItem(labels[i], i);
+        }
     }
-    if (key >= 0 && key < m_key->count()) {
-        m_key->setCurrentIndex(key);
+    onLink();
+}
+
+void LinkFinder::onLink() {
+    {
+        const QSignalBlocker b1(m_query), b2(m_key);
+        m_query->setCurrentIndex(m_query->findData(m_document->linkQuery()));
+        m_key->setCurrentIndex(m_key->findData(m_document->linkKey()));
     }
     refresh();
-}
-
-int LinkFinder::query() const {
-    return m_query->currentIndex();
-}
-
-int LinkFinder::key() const {
-    return m_key->currentIndex();
-}
-
-void LinkFinder::setColorMap(ColorMap map) {
-    m_colorMap = map;
-    m_map->setGradient(colorGradient(map));
-    m_plot->replot();
 }
 
 void LinkFinder::refresh() {
+    const AttentionSet* set = m_document->result().get();
+    const int q = m_document->linkQuery();
+    const int k = m_document->linkKey();
     m_table->setRowCount(0);
-    const int q = query();
-    const int k = key();
-    if (!m_set || q < 0 || k < 0) {
+    if (set == nullptr || q < 0 || k < 0 || q >= set->seq() || k >= set->seq()) {
         m_summary->setText(tr("Pick a query token and a key token."));
         m_map->data()->clear();
-        m_plot->replot();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
-    const std::vector<HeadWeight> ranked = rankHeadsForLink(m_set->attentions, q, k);
+    const std::vector<HeadWeight> ranked = rankHeadsForLink(set->attentions, q, k);
     m_table->setRowCount(int(ranked.size()));
     for (int row = 0; row < int(ranked.size()); ++row) {
         const HeadWeight& entry = ranked[std::size_t(row)];
@@ -175,13 +169,13 @@ void LinkFinder::refresh() {
     }
     const HeadWeight& best = ranked.front();
     m_summary->setText(tr("%1 → %2: strongest in layer %3, head %4 (%5)")
-                           .arg(m_set->tokens.value(q), m_set->tokens.value(k))
+                           .arg(set->tokens.value(q), set->tokens.value(k))
                            .arg(best.layer)
                            .arg(best.head)
                            .arg(best.weight, 0, 'f', 4));
 
-    const int layers = m_set->layers();
-    const int heads = m_set->heads();
+    const int layers = set->layers();
+    const int heads = set->heads();
     m_map->data()->setSize(heads, layers);
     // QCPColorMap widens the drawn image by half a cell only along axes of more than one cell; an
     // axis of one cell is drawn across its range, so give it the cell's own extent.
@@ -189,16 +183,14 @@ void LinkFinder::refresh() {
         return count > 1 ? QCPRange(0, count - 1) : QCPRange(-0.5, 0.5);
     };
     m_map->data()->setRange(cellRange(heads), cellRange(layers));
-    for (int l = 0; l < layers; ++l) {
-        for (int h = 0; h < heads; ++h) {
-            m_map->data()->setCell(h, l, double(m_set->weight(l, h, q, k)));
-        }
-    }
-    m_map->setGradient(colorGradient(m_colorMap));
+    for (int l = 0; l < layers; ++l)
+        for (int h = 0; h < heads; ++h)
+            m_map->data()->setCell(h, l, double(set->weight(l, h, q, k)));
+    m_map->setGradient(colorGradient(m_document->figureOptions().colorMap));
     m_map->setDataRange(QCPRange(0.0, std::max(1e-6, best.weight)));
     m_plot->xAxis->setRange(-0.5, heads - 0.5);
     m_plot->yAxis->setRange(-0.5, layers - 0.5);
-    m_plot->replot();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace attnscope

@@ -1,10 +1,7 @@
 #pragma once
 
-#include "ui/figure/attentionset.h"
-#include "ui/figure/figureoptions.h"
-
+#include <QStringList>
 #include <QWidget>
-#include <memory>
 
 class QComboBox;
 class QCustomPlot;
@@ -15,38 +12,33 @@ class QTableWidget;
 
 namespace attnscope {
 
+class AttentionDocument;
+
 /**
  * The link finder: pick a query token and a key token ("she" and "girl") and see every layer ×
  * head ranked by the weight on that link, as a sorted table and as a small layers × heads heat map.
- * Activating a row or a cell asks the window to open that head.
+ * The link is the document's (it follows the pin); choosing tokens here changes it, and
+ * activating a row or a cell opens that head with the link pinned.
  */
 class LinkFinder : public QWidget {
     Q_OBJECT
 
 public:
-    explicit LinkFinder(QWidget* parent = nullptr);
-
-    /** New data; keeps the chosen tokens where they still exist. */
-    void setAttention(std::shared_ptr<const AttentionSet> set);
-    /** Chooses the link (original token indices). */
-    void setLink(int query, int key);
-    [[nodiscard]] int query() const;
-    [[nodiscard]] int key() const;
-    void setColorMap(ColorMap map);
+    explicit LinkFinder(AttentionDocument* document, QWidget* parent = nullptr);
 
     /** The ranked table (tests read it): rows are rank order. */
     QTableWidget* table() const { return m_table; }
     QComboBox* queryBox() const { return m_query; }
     QComboBox* keyBox() const { return m_key; }
-
-signals:
-    /** The user chose a head in the table or the map. */
-    void headActivated(int layer, int head);
+    QCustomPlot* map() const { return m_plot; }
 
 private:
+    void onResult();
+    void onLink();
+    void activate(int layer, int head);
     void refresh();
 
-    std::shared_ptr<const AttentionSet> m_set;
+    AttentionDocument* m_document = nullptr;
     QComboBox* m_query = nullptr;
     QComboBox* m_key = nullptr;
     QTableWidget* m_table = nullptr;
@@ -54,7 +46,7 @@ private:
     QCPColorMap* m_map = nullptr;
     QCPColorScale* m_scale = nullptr;
     QLabel* m_summary = nullptr;
-    ColorMap m_colorMap = ColorMap::Viridis;
+    QStringList m_labels; ///< what the token boxes list (rebuilt only when the tokens change)
 };
 
 } // namespace attnscope
