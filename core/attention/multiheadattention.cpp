@@ -196,13 +196,95 @@ double MultiHeadAttention::forwardFlops(std::int64_t batch, std::int64_t seq,
     return projections + attention;
 }
 
+detail::AttentionProblem MultiHeadAttention::problemFor(std::int64_t batch, std::int64_t seq,
+                                                        std::int64_t keySeq,
+                                                        const MultiHeadMasks& masks,
+                                                        const AttentionParams& params) const {
+    const std::int64_t Dh = m_embedDim / m_weights.numHeads;
+    detail::AttentionProblem p;
+    p.batch = batch;
+    p.heads = m_weights.numHeads;
+    p.seq = seq;
+    p.keySeq = keySeq + (m_weights.biasK.empty() ? 0 : 1) + (m_weights.addZeroAttention ? 1 : 0);
+    p.headDim = Dh;
+    p.valueDim = Dh;
+    // Appended keys (bias_k, zero attention) are never masked, as PyTorch pads its masks.
+    detail::setMasks(p, {masks.causal, masks.keyPadding, masks.hidden, masks.additive}, keySeq,
+                     /*flatBatchHeads=*/true);
+    p.logitScale = detail::resolveLogitScale(params, Dh);
+    detail::requireSomethingToCompute(params);
+    return p;
+}
+
+void MultiHeadAttention::checkForwardBudget(std::int64_t batch, std::int64_t seq,
+                                            std::int64_t keySeq, const AttentionParams& params,
+                                            const ComputeOptions& options, int threads) const {
+    checkMemoryBudget(estimateForwardBytes(batch, seq, keySeq, params.needWeights, threads),
+                      options.memoryBudgetBytes,
+                      "multi-head attention (batch " + std::to_string(batch) + ", " +
+                          std::to_string(seq) + " queries × " + std::to_string(keySeq) + " keys, " +
+                          std::to_string(m_weights.numHeads) + " heads, embed " +
+                          std::to_string(m_embedDim) + ")");
+}
+
+void MultiHeadAttention::appendExtraKeys(float* keys, float* values, std::int64_t batch,
+                                         std::int64_t keySeq) const {
+    const std::int64_t E = m_embedDim;
+    const bool hasBiasKV = !m_weights.biasK.empty();
+    const std::int64_t rows = keySeq + (hasBiasKV ? 1 : 0) + (m_weights.addZeroAttention ? 1 : 0);
+    for (std::int64_t b = 0; b < batch; ++b) {
+        // PyTorch appends bias_k / bias_v after the projection, as one more key of every batch,
+        // then add_zero_attn's zero key and value.
+        if (hasBiasKV) {
+            std::copy_n(m_weights.biasK.data(), E, keys + (b * rows + keySeq) * E);
+            if (values != nullptr)
+                std::copy_n(m_weights.biasV.data(), E, values + (b * rows + keySeq) * E);
+        }
+        if (m_weights.addZeroAttention) {
+            std::fill_n(keys + (b * rows + rows - 1) * E, E, 0.0f);
+            if (values != nullptr)
+                std::fill_n(values + (b * rows + rows - 1) * E, E, 0.0f);
+        }
+    }
+}
+
+AttentionResult MultiHeadAttention::attendHeads(detail::AttentionProblem p, const float* query,
+                                                const float* keys, const float* values,
+                                                const AttentionParams& params, int threads,
+                                                const CancellationToken& cancel) const {
+    const std::int64_t E = m_embedDim, B = p.batch, S = p.seq;
+    const std::int64_t Dh = p.headDim;
+    AttentionResult result;
+    if (params.needWeights)
+        result.weights = Tensor::uninitialized({B, p.heads, S, p.keySeq});
+    const bool output = values != nullptr;
+    AlignedVector<float> heads(static_cast<std::size_t>(output ? B * S * E : 0));
+    // Head h of [B, S, E] / [B, keys, E] is columns [h·Dh, (h+1)·Dh).
+    p.query = {query, S * E, Dh, E};
+    p.key = {keys, p.keySeq * E, Dh, E};
+    if (output) {
+        p.value = {values, p.keySeq * E, Dh, E};
+        p.output = {heads.data(), S * E, Dh, E};
+    }
+    p.weights = params.needWeights ? result.weights.data() : nullptr;
+    detail::runAttention(p, threads, cancel);
+    if (!output)
+        return result;
+
+    result.output = Tensor::uninitialized({B, S, E});
+    const float* outBias = m_weights.outProjBias.empty() ? nullptr : m_weights.outProjBias.data();
+    detail::runLinear(
+        {{heads.data(), B * S, m_packed->out.view(), outBias, result.output.data(), E}}, threads,
+        cancel);
+    requireFiniteResult(result.output);
+    return result;
+}
+
 AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* key,
                                             const Tensor* value, const MultiHeadMasks& masks,
                                             const AttentionParams& params,
                                             const ComputeOptions& options) const {
     const std::int64_t E = m_embedDim;
-    const std::int64_t H = m_weights.numHeads;
-    const std::int64_t Dh = E / H;
     if (query.rank() != 3 || query.dim(2) != E)
         throw Error("query must have shape [B, S, " + std::to_string(E) + "] but has " +
                     shapeToString(query.shape()));
@@ -223,28 +305,11 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
         requireShape(valueInput.shape(), {B, keyInput.dim(1), m_valueDim}, "value");
     }
     const std::int64_t T = keyInput.dim(1);
-    const bool hasBiasKV = !m_weights.biasK.empty();
-    const std::int64_t keys = T + (hasBiasKV ? 1 : 0) + (m_weights.addZeroAttention ? 1 : 0);
-
-    detail::AttentionProblem p;
-    p.batch = B;
-    p.heads = H;
-    p.seq = S;
-    p.keySeq = keys;
-    p.headDim = Dh;
-    p.valueDim = Dh;
-    // Appended keys (bias_k, zero attention) are never masked, as PyTorch pads its masks.
-    detail::setMasks(p, {masks.causal, masks.keyPadding, masks.hidden, masks.additive}, T,
-                     /*flatBatchHeads=*/true);
-    p.logitScale = detail::resolveLogitScale(params, Dh);
-    detail::requireSomethingToCompute(params);
+    const detail::AttentionProblem p = problemFor(B, S, T, masks, params);
+    const std::int64_t keys = p.keySeq;
 
     const int threads = resolveThreadCount(options.threads);
-    checkMemoryBudget(estimateForwardBytes(B, S, T, params.needWeights, threads),
-                      options.memoryBudgetBytes,
-                      "multi-head attention (batch " + std::to_string(B) + ", " +
-                          std::to_string(S) + " queries × " + std::to_string(T) + " keys, " +
-                          std::to_string(H) + " heads, embed " + std::to_string(E) + ")");
+    checkForwardBudget(B, S, T, params, options, threads);
 
     requireFinite(query, "query");
     if (!selfAttention) {
@@ -252,16 +317,14 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
         requireFinite(valueInput, "value");
     }
 
-    // In-projections, laid out [B, S, E] / [B, keys, E]: head h is columns [h·Dh, (h+1)·Dh).
+    // In-projections, laid out [B, S, E] / [B, keys, E].
     AlignedVector<float> projectedQuery(static_cast<std::size_t>(B * S * E));
     AlignedVector<float> projectedKey(static_cast<std::size_t>(B * keys * E));
     // Values feed only the output: a weights-only forward neither projects nor reads them.
     const bool output = params.needOutput;
     AlignedVector<float> projectedValue(static_cast<std::size_t>(output ? B * keys * E : 0));
 
-    const MultiHeadAttentionWeights& w = m_weights;
-    const float* bias = w.inProjBias.empty() ? nullptr : w.inProjBias.data();
-
+    const float* bias = m_weights.inProjBias.empty() ? nullptr : m_weights.inProjBias.data();
     std::vector<detail::LinearTask> tasks;
     tasks.push_back({query.data(), B * S, m_packed->query.view(), bias, projectedQuery.data(), E});
     auto addKeyValueTasks = [&](const Tensor& input, const detail::PackedRhs& weight,
@@ -280,47 +343,76 @@ AttentionResult MultiHeadAttention::forward(const Tensor& query, const Tensor* k
     if (output)
         addKeyValueTasks(valueInput, m_packed->value, bias ? bias + 2 * E : nullptr,
                          projectedValue);
+    // The three projections share the workers: one parallel loop over all their tiles.
     detail::runLinear(tasks, threads, options.cancel);
+    appendExtraKeys(projectedKey.data(), output ? projectedValue.data() : nullptr, B, T);
+    return attendHeads(p, projectedQuery.data(), projectedKey.data(),
+                       output ? projectedValue.data() : nullptr, params, threads, options.cancel);
+}
 
-    if (hasBiasKV) {
-        // PyTorch appends bias_k / bias_v after the projection, as one more key of every batch.
-        for (std::int64_t b = 0; b < B; ++b) {
-            std::copy_n(w.biasK.data(), E, projectedKey.data() + (b * keys + T) * E);
-            if (output)
-                std::copy_n(w.biasV.data(), E, projectedValue.data() + (b * keys + T) * E);
-        }
-    }
-    if (m_weights.addZeroAttention) {
-        // add_zero_attn appends a zero key and value (after bias_k / bias_v) to every batch.
-        for (std::int64_t b = 0; b < B; ++b) {
-            std::fill_n(projectedKey.data() + (b * keys + keys - 1) * E, E, 0.0f);
-            if (output)
-                std::fill_n(projectedValue.data() + (b * keys + keys - 1) * E, E, 0.0f);
-        }
-    }
+Tensor MultiHeadAttention::project(Projection which, const Tensor& input,
+                                   const ComputeOptions& options) const {
+    const char* name = which == Projection::Query ? "query"
+                       : which == Projection::Key ? "key"
+                                                  : "value";
+    const detail::PackedRhs& weight = which == Projection::Query ? m_packed->query
+                                      : which == Projection::Key ? m_packed->key
+                                                                 : m_packed->value;
+    const std::int64_t inFeatures = weight.view().depth;
+    if (input.rank() != 3 || input.dim(2) != inFeatures)
+        throw Error(std::string(name) + " must have shape [B, S, " + std::to_string(inFeatures) +
+                    "] but has " + shapeToString(input.shape()));
+    const std::int64_t B = input.dim(0), S = input.dim(1), E = m_embedDim;
+    checkMemoryBudget(saturatingProduct({B, S, E + inFeatures, sizeof(float)}),
+                      options.memoryBudgetBytes,
+                      std::string(name) + " projection (" + std::to_string(B * S) + " rows)");
+    requireFinite(input, name);
+    const float* bias = m_weights.inProjBias.empty()
+                            ? nullptr
+                            : m_weights.inProjBias.data() + E * std::int64_t(which);
+    Tensor projected = Tensor::uninitialized({B, S, E});
+    detail::runLinear({{input.data(), B * S, weight.view(), bias, projected.data(), E}},
+                      resolveThreadCount(options.threads), options.cancel);
+    return projected;
+}
 
-    AttentionResult result;
-    if (params.needWeights)
-        result.weights = Tensor::uninitialized({B, H, S, keys});
-    AlignedVector<float> heads(static_cast<std::size_t>(output ? B * S * E : 0));
-    p.query = {projectedQuery.data(), S * E, Dh, E};
-    p.key = {projectedKey.data(), keys * E, Dh, E};
-    if (output) {
-        p.value = {projectedValue.data(), keys * E, Dh, E};
-        p.output = {heads.data(), S * E, Dh, E};
-    }
-    p.weights = params.needWeights ? result.weights.data() : nullptr;
-    detail::runAttention(p, threads, options.cancel);
-    if (!output)
-        return result;
-
-    result.output = Tensor::uninitialized({B, S, E});
-    const float* outBias = w.outProjBias.empty() ? nullptr : w.outProjBias.data();
-    detail::runLinear(
-        {{heads.data(), B * S, m_packed->out.view(), outBias, result.output.data(), E}}, threads,
-        options.cancel);
-    requireFiniteResult(result.output);
-    return result;
+AttentionResult MultiHeadAttention::forwardProjected(const Tensor& query, const Tensor& key,
+                                                     const Tensor* value,
+                                                     const MultiHeadMasks& masks,
+                                                     const AttentionParams& params,
+                                                     const ComputeOptions& options) const {
+    const std::int64_t E = m_embedDim;
+    if (query.rank() != 3 || query.dim(2) != E)
+        throw Error("projected query must have shape [B, S, " + std::to_string(E) + "] but has " +
+                    shapeToString(query.shape()));
+    const std::int64_t B = query.dim(0), S = query.dim(1);
+    if (key.rank() != 3 || key.dim(0) != B || key.dim(2) != E)
+        throw Error("projected key must have shape [" + std::to_string(B) + ", T, " +
+                    std::to_string(E) + "] but has " + shapeToString(key.shape()));
+    const std::int64_t T = key.dim(1);
+    if (params.needOutput && value == nullptr)
+        throw Error("projected value missing: the output needs it (or turn needOutput off)");
+    if (value != nullptr)
+        requireShape(value->shape(), {B, T, E}, "projected value");
+    const detail::AttentionProblem p = problemFor(B, S, T, masks, params);
+    const int threads = resolveThreadCount(options.threads);
+    checkForwardBudget(B, S, T, params, options, threads);
+    const bool output = params.needOutput;
+    if (p.keySeq == T) // nothing appended: the projections are read where they are
+        return attendHeads(p, query.data(), key.data(), output ? value->data() : nullptr, params,
+                           threads, options.cancel);
+    // Room after each batch's T rows for bias_k and the zero key, as forward() lays them out.
+    const auto withGaps = [&](const Tensor& t) {
+        AlignedVector<float> out(static_cast<std::size_t>(B * p.keySeq * E));
+        for (std::int64_t b = 0; b < B; ++b)
+            std::copy_n(t.data() + b * T * E, T * E, out.data() + b * p.keySeq * E);
+        return out;
+    };
+    AlignedVector<float> keys = withGaps(key);
+    AlignedVector<float> values = output ? withGaps(*value) : AlignedVector<float>();
+    appendExtraKeys(keys.data(), output ? values.data() : nullptr, B, T);
+    return attendHeads(p, query.data(), keys.data(), output ? values.data() : nullptr, params,
+                       threads, options.cancel);
 }
 
 } // namespace attnscope

@@ -15,7 +15,8 @@ class File;
 }
 namespace detail {
 struct PackedProjections;
-}
+struct AttentionProblem;
+} // namespace detail
 
 /**
  * The parameters of torch.nn.MultiheadAttention, named and laid out as in its state_dict
@@ -90,6 +91,29 @@ public:
                                           const AttentionParams& params = {},
                                           const ComputeOptions& options = {}) const;
 
+    /** The in-projections of MultiHeadAttention, in the order of the packed in_proj_weight. */
+    enum class Projection { Query = 0, Key = 1, Value = 2 };
+
+    /**
+     * One in-projection of `input` [B, S, in] (in = E, kdim or vdim): [B, S, E], the very numbers
+     * forward() computes inside (the same kernel and packed weight; each element depends only on
+     * its row, its column and the depth). With forwardProjected, a caller can keep projections:
+     * the rows of an input that does not change need not be projected again.
+     */
+    [[nodiscard]] Tensor project(Projection which, const Tensor& input,
+                                 const ComputeOptions& options = {}) const;
+
+    /**
+     * forward() from projections that project() made: query [B, S, E], key [B, T, E], value
+     * [B, T, E] (may be null without params.needOutput). Gives the same bits as forward() on the
+     * inputs they were projected from. Throws Error like forward().
+     */
+    [[nodiscard]] AttentionResult forwardProjected(const Tensor& query, const Tensor& key,
+                                                   const Tensor* value,
+                                                   const MultiHeadMasks& masks = {},
+                                                   const AttentionParams& params = {},
+                                                   const ComputeOptions& options = {}) const;
+
     /** Bytes forward() holds at its peak for these sizes (inputs, projections, outputs, scratch).
      */
     [[nodiscard]] std::uint64_t estimateForwardBytes(std::int64_t batch, std::int64_t seq,
@@ -101,6 +125,22 @@ public:
                                       std::int64_t keySeq) const;
 
 private:
+    /** The attention problem of these sizes with the masks and scale set (no pointers yet). */
+    [[nodiscard]] detail::AttentionProblem problemFor(std::int64_t batch, std::int64_t seq,
+                                                      std::int64_t keySeq,
+                                                      const MultiHeadMasks& masks,
+                                                      const AttentionParams& params) const;
+    void checkForwardBudget(std::int64_t batch, std::int64_t seq, std::int64_t keySeq,
+                            const AttentionParams& params, const ComputeOptions& options,
+                            int threads) const;
+    /** Writes bias_k / bias_v and the zero key and value after each batch's keySeq rows. */
+    void appendExtraKeys(float* keys, float* values, std::int64_t batch, std::int64_t keySeq) const;
+    /** Runs every head on projections laid out [B, rows, E]; values null: weights only. */
+    [[nodiscard]] AttentionResult attendHeads(detail::AttentionProblem problem, const float* query,
+                                              const float* keys, const float* values,
+                                              const AttentionParams& params, int threads,
+                                              const CancellationToken& cancel) const;
+
     MultiHeadAttentionWeights m_weights;
     /** The projection weights packed for the GEMM kernel once, shared by copies (immutable). */
     std::shared_ptr<const detail::PackedProjections> m_packed;

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <cstring>
 
 using namespace attnscope;
 using testing::errorOf;
@@ -76,6 +77,7 @@ private slots:
     void fullyMaskedRowGivesOutProjBias();
     void withoutWeightsSameOutput();
     void withoutOutputSameWeights();
+    void fromProjectionsSameBits();
     void fromStateDictReadsPyTorchNames();
     void fromStateDictErrors();
     void constructorErrors_data();
@@ -296,6 +298,57 @@ void TestMultiHeadAttention::withoutOutputSameWeights() {
         errorOf([&] {
             (void)mha.forward(testing::randomTensor({1, 3, 8}, 36), nullptr, nullptr, {}, nothing);
         }).contains("nothing to compute"));
+}
+
+void TestMultiHeadAttention::fromProjectionsSameBits() {
+    // project() + forwardProjected() is forward() split in two: the same weights and output,
+    // with appended keys too, and projections of a row block are the rows of the whole's.
+    for (const ModuleSpec& spec :
+         {ModuleSpec{.E = 24, .H = 3, .kdim = 24, .vdim = 24, .bias = true}, ModuleSpec{.E = 12,
+                                                                             .H = 2,
+                                                                             .kdim = 7,
+                                                                             .vdim = 5,
+                                                                             .bias = true,
+                                                                             .biasKV = true,
+                                                                             .zeroAttn = true}}) {
+        const MultiHeadAttention mha(makeWeights(spec, 41));
+        const Tensor q = testing::randomTensor({2, 19, spec.E}, 42);
+        const Tensor k = testing::randomTensor({2, 23, spec.kdim}, 43);
+        const Tensor v = testing::randomTensor({2, 23, spec.vdim}, 44);
+        MultiHeadMasks masks;
+        masks.causal = true;
+        ComputeOptions options;
+        options.threads = 2;
+        using P = MultiHeadAttention::Projection;
+        const Tensor pq = mha.project(P::Query, q, options);
+        const Tensor pk = mha.project(P::Key, k, options);
+        const Tensor pv = mha.project(P::Value, v, options);
+        const AttentionResult direct = mha.forward(q, &k, &v, masks, {}, options);
+        const AttentionResult split = mha.forwardProjected(pq, pk, &pv, masks, {}, options);
+        QVERIFY(testing::bitwiseEqual(split.weights, direct.weights));
+        QVERIFY(testing::bitwiseEqual(split.output, direct.output));
+        AttentionParams weightsOnly;
+        weightsOnly.needOutput = false;
+        const AttentionResult only = mha.forwardProjected(pq, pk, nullptr, masks, weightsOnly);
+        QVERIFY(testing::bitwiseEqual(only.weights, direct.weights));
+        QVERIFY(errorOf([&] {
+                    (void)mha.forwardProjected(pq, pk, nullptr, masks);
+                }).contains("projected value missing"));
+        if (spec.kdim != spec.E) // a query is no key of this module
+            QVERIFY(errorOf([&] {
+                        (void)mha.project(P::Key, q, options);
+                    }).contains("key must have shape [B, S, 7]"));
+    }
+    // Rows are projected independently: the last rows of a longer input project to the last
+    // rows of its projection.
+    const MultiHeadAttention mha(
+        makeWeights({.E = 16, .H = 2, .kdim = 16, .vdim = 16, .bias = true}, 45));
+    const Tensor x = testing::randomTensor({1, 40, 16}, 46);
+    const Tensor tail =
+        Tensor({1, 9, 16}, std::vector<float>(x.data() + 31 * 16, x.data() + 40 * 16));
+    const Tensor whole = mha.project(MultiHeadAttention::Projection::Query, x);
+    const Tensor part = mha.project(MultiHeadAttention::Projection::Query, tail);
+    QVERIFY(std::memcmp(part.data(), whole.data() + 31 * 16, 9 * 16 * sizeof(float)) == 0);
 }
 
 void TestMultiHeadAttention::fromStateDictReadsPyTorchNames() {
