@@ -58,16 +58,19 @@ std::shared_ptr<AttentionSet> computeRandom(const RandomRequest& request,
                                             const ComputeOptions& options, ComputeCache& cache) {
     if (request.spec.batch != 1)
         throw Error("random request: batch must be 1, got " + std::to_string(request.spec.batch));
-    const Tensor input = cache.randomInput(request.spec, options.memoryBudgetBytes);
     const std::shared_ptr<const MultiHeadAttention> module =
         cache.randomModule(request.spec, options.memoryBudgetBytes);
+    // The same weights as module->forward(makeRandomInput(spec)), bit for bit: from the cached
+    // projections (a slider step projects no row twice), weights only (the mode shows no output).
+    const ComputeCache::Projections projections = cache.randomProjections(request.spec, options);
     MultiHeadMasks masks;
     masks.causal = request.causal;
     AttentionParams params;
     params.temperature = float(request.temperature);
     params.needWeights = true;
-    params.needOutput = false; // the random mode shows the weights only: half the work
-    AttentionResult result = module->forward(input, nullptr, nullptr, masks, params, options);
+    params.needOutput = false;
+    AttentionResult result = module->forwardProjected(projections.query, projections.key, nullptr,
+                                                      masks, params, options);
     auto set = std::make_shared<AttentionSet>();
     set->kind = SourceKind::Random;
     // The weights are [B = 1, H, S, S]: exactly one layer of [L, H, S, S].

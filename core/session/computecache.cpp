@@ -107,6 +107,64 @@ ComputeCache::randomModule(const RandomSpec& spec, std::uint64_t memoryBudgetByt
     return m_randomModule;
 }
 
+namespace {
+
+/** Rows [begin, end) of every batch item of t [batch, rows, width], as a new tensor. */
+Tensor rowsOf(const Tensor& t, std::int64_t begin, std::int64_t end) {
+    const std::int64_t batch = t.dim(0), rows = t.dim(1), width = t.dim(2);
+    Tensor out = Tensor::uninitialized({batch, end - begin, width});
+    for (std::int64_t b = 0; b < batch; ++b)
+        std::copy_n(t.data() + (b * rows + begin) * width, (end - begin) * width,
+                    out.data() + b * (end - begin) * width);
+    return out;
+}
+
+/** a [batch, n, width] then b [batch, m, width], row blocks of each batch item together. */
+Tensor joinRows(const Tensor& a, const Tensor& b) {
+    const std::int64_t batch = a.dim(0), n = a.dim(1), m = b.dim(1), width = a.dim(2);
+    Tensor out = Tensor::uninitialized({batch, n + m, width});
+    for (std::int64_t i = 0; i < batch; ++i) {
+        std::copy_n(a.data() + i * n * width, n * width, out.data() + i * (n + m) * width);
+        std::copy_n(b.data() + i * m * width, m * width, out.data() + (i * (n + m) + n) * width);
+    }
+    return out;
+}
+
+} // namespace
+
+ComputeCache::Projections ComputeCache::randomProjections(const RandomSpec& spec,
+                                                          const ComputeOptions& options) {
+    std::lock_guard lock(m_projectionMutex);
+    const RandomKey key{spec.embed, spec.seed, spec.distribution};
+    const bool same =
+        key == m_projectionKey && spec.batch == m_projectionBatch && !m_projections.query.empty();
+    const std::int64_t cached = same ? m_projections.query.dim(1) : 0;
+    if (cached >= spec.seq) {
+        checkMemoryBudget(saturatingProduct({2, spec.batch, spec.seq, spec.embed, sizeof(float)}),
+                          options.memoryBudgetBytes, "random projections");
+        if (cached == spec.seq)
+            return m_projections;
+        return {rowsOf(m_projections.query, 0, spec.seq), rowsOf(m_projections.key, 0, spec.seq)};
+    }
+    // The weights do not depend on the head count: any module of this embed, seed and
+    // distribution projects the same.
+    const std::shared_ptr<const MultiHeadAttention> module =
+        randomModule(spec, options.memoryBudgetBytes);
+    const Tensor input = randomInput(spec, options.memoryBudgetBytes);
+    // Only the rows never projected; rows are independent in a projection.
+    const Tensor fresh = rowsOf(input, cached, spec.seq);
+    Tensor query = module->project(MultiHeadAttention::Projection::Query, fresh, options);
+    Tensor keyRows = module->project(MultiHeadAttention::Projection::Key, fresh, options);
+    if (cached > 0) {
+        query = joinRows(m_projections.query, query);
+        keyRows = joinRows(m_projections.key, keyRows);
+    }
+    m_projections = {std::move(query), std::move(keyRows)};
+    m_projectionKey = key;
+    m_projectionBatch = spec.batch;
+    return m_projections;
+}
+
 Tensor ComputeCache::randomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes) {
     std::lock_guard lock(m_randomMutex);
     const RandomKey key{spec.embed, spec.seed, spec.distribution};

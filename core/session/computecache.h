@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/attention/randomtensors.h"
+#include "core/attention/threading.h"
 #include "core/base/tensor.h"
 
 #include <QString>
@@ -31,6 +32,8 @@ std::uint64_t defaultModelCacheBudget() noexcept;
  *   and drawing 4·E² portable normals costs far more than the attention itself at E = 768.
  * - The random mode's input: its rows do not depend on the sequence length (one stream per batch
  *   item), so the longest input drawn so far gives every shorter one as its first rows.
+ * - The random mode's projected queries and keys, for the same reason: dragging the sequence
+ *   length projects only rows that were never projected (nothing, going down).
  */
 class ComputeCache {
 public:
@@ -49,6 +52,17 @@ public:
                                                            std::uint64_t memoryBudgetBytes);
     /** makeRandomInput(spec), bit for bit, from the cached longer input when there is one. */
     Tensor randomInput(const RandomSpec& spec, std::uint64_t memoryBudgetBytes);
+
+    /** The random problem's projected queries and keys, each [batch, seq, embed]. */
+    struct Projections {
+        Tensor query;
+        Tensor key;
+    };
+    /**
+     * randomModule(spec)'s projections of randomInput(spec) (MultiHeadAttention::project), bit
+     * for bit, projecting only the rows not projected before. Throws Error, Cancelled.
+     */
+    Projections randomProjections(const RandomSpec& spec, const ComputeOptions& options);
 
     /** The cached model folders (absolute paths), most recently used first. */
     [[nodiscard]] QStringList cachedModelFolders() const;
@@ -85,6 +99,11 @@ private:
     RandomKey m_inputKey;
     std::int64_t m_inputBatch = 0;
     Tensor m_randomInput; ///< the longest input drawn for m_inputKey, [batch, seq, embed]
+
+    std::mutex m_projectionMutex; ///< guards the projections (takes the random mutex inside)
+    RandomKey m_projectionKey;
+    std::int64_t m_projectionBatch = 0;
+    Projections m_projections; ///< of the longest input projected for m_projectionKey
 };
 
 } // namespace attnscope

@@ -81,6 +81,7 @@ private slots:
     void cacheDoesNotRememberAFailedLoad();
     void cachedRandomInputIsTheDrawnInput();
     void cachedRandomModuleFollowsTheHeads();
+    void cachedRandomProjectionsAreTheModulesOwn();
     void randomRequestIsTheEngineOnTheRandomProblem();
     void sentenceRequestIsTheModelOnTheText();
     void importRequestIsTheFile();
@@ -379,6 +380,34 @@ void TestSession::cachedRandomModuleFollowsTheHeads() {
                       four->weights().inProjWeight));
 }
 
+void TestSession::cachedRandomProjectionsAreTheModulesOwn() {
+    ComputeCache cache;
+    RandomSpec spec;
+    spec.embed = 32;
+    spec.heads = 4;
+    spec.seed = 3;
+    ComputeOptions options;
+    options.threads = 2;
+    // growing (only new rows projected), shrinking (the first rows), growing past the cache
+    for (const std::int64_t seq : {5, 12, 7, 12, 30, 1, 31}) {
+        spec.seq = seq;
+        const ComputeCache::Projections cached = cache.randomProjections(spec, options);
+        const RandomProblem problem = makeRandomProblem(spec);
+        const MultiHeadAttention module(problem.weights);
+        using P = MultiHeadAttention::Projection;
+        QVERIFY2(sameBits(cached.query, module.project(P::Query, problem.input)),
+                 qPrintable(QStringLiteral("seq %1").arg(seq)));
+        QVERIFY2(sameBits(cached.key, module.project(P::Key, problem.input)),
+                 qPrintable(QStringLiteral("seq %1").arg(seq)));
+    }
+    // another seed is another problem
+    spec.seed = 4;
+    const RandomProblem other = makeRandomProblem(spec);
+    QVERIFY(sameBits(cache.randomProjections(spec, options).query,
+                     MultiHeadAttention(other.weights)
+                         .project(MultiHeadAttention::Projection::Query, other.input)));
+}
+
 void TestSession::randomRequestIsTheEngineOnTheRandomProblem() {
     ComputeCache cache;
     RandomRequest request;
@@ -411,6 +440,11 @@ void TestSession::randomRequestIsTheEngineOnTheRandomProblem() {
     QCOMPARE(outcome.threads, std::min(2, hardwareThreads()));
     QVERIFY(!outcome.model.has_value());
     // the second time from the cache, the same numbers
+    QVERIFY(sameBits(computeAttention(request, options, cache).set->attentions, set.attentions));
+    // and after other lengths, from projections cached for a longer input, the same again
+    request.spec.seq = 20;
+    (void)computeAttention(request, options, cache);
+    request.spec.seq = 9;
     QVERIFY(sameBits(computeAttention(request, options, cache).set->attentions, set.attentions));
 }
 
