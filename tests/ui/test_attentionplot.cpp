@@ -49,9 +49,7 @@ QRgb pixelAt(QCustomPlot& plot, QPointF position) {
 /** The colour of `value` in the plot's shared colour range, as mapcells.h computes it. */
 QRgb expectedColor(QCustomPlot& plot, float value) {
     QCPColorScale* scale = colorScale(plot);
-    ReducedCells cell;
-    cell.rows = cell.columns = 1;
-    cell.values = {value};
+    const PanelMatrix cell{1, 1, {value}};
     const QImage image =
         colorCells(cell, colorTable(scale->gradient()),
                    ColorRange{scale->dataRange().lower, scale->dataRange().upper, false}, 0);
@@ -85,6 +83,7 @@ private slots:
     void perHeadRangeLabelsEachHead();
     void nonSquareScorePanels();
     void longSequenceGridBuilds();
+    void rasterPixelsAreTheCellsUnderThem();
     void strongLinkSurvivesDownsampling();
     void mapCoversEveryCell_data();
     void mapCoversEveryCell();
@@ -107,8 +106,8 @@ void TestAttentionPlot::gridHasOneColorMapPerHead() {
     QCOMPARE(int(maps.size()), 5);
     for (QCPColorMap* map : maps) {
         QVERIFY(!map->interpolate());
-        QCOMPARE(map->data()->keySize(), 7);
-        QCOMPARE(map->data()->valueSize(), 7);
+        QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, 6.5));
+        QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, 6.5));
     }
     for (int h = 0; h < 5; ++h)
         QVERIFY2(mapOf(plot, 1, h) != nullptr, qPrintable(QString::number(h)));
@@ -161,7 +160,7 @@ void TestAttentionPlot::hitTestWithHiddenSpecialTokensGivesOriginalIndices() {
     plot.setFigure(headFigure(*set, 0, 1, true));
     QCPColorMap* map = mapOf(plot, 0, 1);
     QVERIFY(map != nullptr);
-    QCOMPARE(map->data()->keySize(), 3);
+    QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, 2.5));
     const PlotHit hit = plot.hitTest(cellCentre(map, 3, 0, 2)); // visible row a, column c
     QVERIFY(hit.valid);
     QCOMPARE(hit.query, 1);
@@ -326,7 +325,6 @@ void TestAttentionPlot::sameShapeUpdatesInPlace() {
     // A new shape keeps the panels and measures them again.
     plot.setFigure(layerFigure(*testdata::makeSet(1, 3, 4), 0, false));
     QCOMPARE(colorMaps(plot), before);
-    QCOMPARE(colorMaps(plot).front()->data()->keySize(), 4);
     QCOMPARE(colorMaps(plot).front()->keyAxis()->range(), QCPRange(-0.5, 3.5));
     // Another count of panels builds another layout.
     plot.setFigure(layerFigure(*testdata::makeSet(1, 2, 4), 0, false));
@@ -437,14 +435,10 @@ void TestAttentionPlot::longSequenceGridBuilds() {
     QCOMPARE(int(maps.size()), 12);
     QCOMPARE(plot.itemCount(), 0); // no per-cell items
     plot.replot();
-    // A map a few hundred pixels wide draws 1,024 tokens from block maxima, at most one cell
-    // per pixel (the offscreen platform's device pixel ratio is 1).
+    // A map a few hundred pixels wide draws 1,024 tokens: several per pixel.
     const QRect inner = maps.front()->keyAxis()->axisRect()->rect();
     const int pixels = std::min(inner.width(), inner.height());
     QVERIFY2(pixels < 1024, qPrintable(QString::number(pixels)));
-    const int block = (1024 + pixels - 1) / pixels;
-    QCOMPARE(maps.front()->data()->keySize(), (1024 + block - 1) / block);
-    QVERIFY(maps.front()->data()->keySize() <= pixels);
     // Cells are a fraction of a pixel here: aim with the map's own axes.
     QCPColorMap* map = mapOf(plot, 0, 5);
     const PlotHit hit = plot.hitTest(
@@ -486,7 +480,7 @@ void TestAttentionPlot::strongLinkSurvivesDownsampling() {
     plot.setFigure(headFigure(*set, 0, 0, false));
     plot.replot();
     QCPColorMap* map = colorMaps(plot).front();
-    QVERIFY(map->data()->keySize() < n);
+    QVERIFY(map->keyAxis()->axisRect()->width() < n);
     const QColor strong = colorGradient(ColorMap::Viridis).color(1.0, QCPRange(0, 1));
     const QRect inner = map->keyAxis()->axisRect()->rect();
     const QImage screen = plot.toPixmap(plot.width(), plot.height()).toImage();
@@ -502,11 +496,45 @@ void TestAttentionPlot::strongLinkSurvivesDownsampling() {
     QCOMPARE(hit.key, key + 1);
     QCOMPARE(hit.value, 1.0f / n);
 
-    // Vector output keeps every cell.
+    // Vector output (one pixel per cell, for a viewer to scale) and back: the screen's image is
+    // made again at the map's pixels, the link still there.
     plot.setRasterScale(0.0);
-    QCOMPARE(map->data()->keySize(), n);
     plot.setRasterScale(AttentionPlot::kScreenRaster);
-    QVERIFY(map->data()->keySize() < n);
+    const QImage again = plot.toPixmap(plot.width(), plot.height()).toImage();
+    QVERIFY(pixelsOfColor(again, QRect(at - QPoint(3, 3), QSize(7, 7)), strong) > 0);
+}
+
+void TestAttentionPlot::rasterPixelsAreTheCellsUnderThem() {
+    // On the screen a map's image has the map's own pixels: around the centre of every cell the
+    // pixels have that cell's colour, and hitTest reads that cell there.
+    constexpr int n = 10;
+    auto set = testdata::makeSet(1, 1, n);
+    AttentionPlot plot;
+    show(plot, {500, 450});
+    plot.setFigure(headFigure(*set, 0, 0, false));
+    plot.replot();
+    QCPColorMap* map = colorMaps(plot).front();
+    const QImage screen = plot.toPixmap(plot.width(), plot.height()).toImage();
+    for (int query = 0; query < n; ++query) {
+        for (int key = 0; key < n; ++key) {
+            const QPoint centre(int(map->keyAxis()->coordToPixel(key)),
+                                int(map->valueAxis()->coordToPixel(n - 1 - query)));
+            const QRgb expected = expectedColor(plot, set->weight(0, 0, query, key));
+            for (const QPoint offset :
+                 {QPoint(0, 0), QPoint(-5, -5), QPoint(5, 5), QPoint(-5, 5)}) {
+                const QPoint at = centre + offset;
+                QVERIFY2((screen.pixel(at) | 0xff000000U) == expected,
+                         qPrintable(QStringLiteral("cell %1,%2 at %3,%4")
+                                        .arg(query)
+                                        .arg(key)
+                                        .arg(at.x())
+                                        .arg(at.y())));
+                const PlotHit hit = plot.hitTest(at);
+                QCOMPARE(hit.query, query);
+                QCOMPARE(hit.key, key);
+            }
+        }
+    }
 }
 
 namespace {
@@ -543,7 +571,6 @@ void TestAttentionPlot::mapCoversEveryCell() {
     plot.setFigure(headFigure(*set, 3, 1, test.hideSpecial));
     QCOMPARE(plot.plottableCount(), 1);
     auto* map = qobject_cast<QCPColorMap*>(plot.plottable(0));
-    QCOMPARE(map->data()->keySize(), test.visible);
     QCOMPARE(map->keyAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
     QCOMPARE(map->valueAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
     const int first = test.hideSpecial ? 1 : 0;
@@ -555,10 +582,8 @@ void TestAttentionPlot::mapCoversEveryCell() {
     AttentionPlot copy;
     copy.copyFigureFrom(plot);
     auto* copied = qobject_cast<QCPColorMap*>(copy.plottable(0));
-    QCOMPARE(copied->data()->keySize(), test.visible);
     QCOMPARE(copied->keyAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
-    QCOMPARE(copied->data()->keyRange(),
-             test.visible == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, test.visible - 1));
+    QCOMPARE(copied->valueAxis()->range(), QCPRange(-0.5, test.visible - 0.5));
 }
 
 QTEST_MAIN(TestAttentionPlot)

@@ -1,5 +1,6 @@
 // The pure arithmetic of drawing a panel (ui/figure/mapcells.h) against hand-computed cases:
-// colour ranges of each kind of value, block extremes of large matrices, the colour of each cell;
+// colour ranges of each kind of value, the pixels of a map at any size (the extreme of the cells
+// each covers), the colour of each cell;
 // and the colour maps' names and end colours.
 
 #include "ui/figure/colormaps.h"
@@ -25,9 +26,9 @@ private slots:
     void colorRangeOfEachKind();
     void extentIgnoresNonFiniteValues();
     void divergingWhiteSitsAtUniformOrZero();
-    void blockForFitsCellsIntoPixels();
-    void reduceKeepsTheExtremeOfEachBlock();
-    void reducePartialBlocksSitTopAndRight();
+    void rasterizeKeepsTheExtremeOfEachPixelsCells();
+    void rasterizeEnlargesByTheCellUnderEachPixel();
+    void rasterizeLeavesNonFiniteCellsOut();
     void colorCellsTruncatesLikeQCustomPlot();
     void colorCellsOversamplesSmallMaps();
 };
@@ -172,58 +173,64 @@ void TestMapCells::divergingWhiteSitsAtUniformOrZero() {
     QVERIFY(!alwaysDiverging(ValueKind::Probability));
 }
 
-void TestMapCells::blockForFitsCellsIntoPixels() {
-    QCOMPARE(blockFor(100, 300), 1);
-    QCOMPARE(blockFor(300, 300), 1);
-    QCOMPARE(blockFor(301, 300), 2);
-    QCOMPARE(blockFor(1024, 250), 5);
-    QCOMPARE(blockFor(1024, 1), 1); // not laid out yet
-    QCOMPARE(blockFor(1, 0), 1);
-}
-
-void TestMapCells::reduceKeepsTheExtremeOfEachBlock() {
-    // 4 × 4 into 2 × 2 blocks: each block keeps its largest value; for differences the largest
-    // magnitude with its sign.
+void TestMapCells::rasterizeKeepsTheExtremeOfEachPixelsCells() {
+    // 4 × 4 into 2 × 2 pixels: each pixel shows the largest of its 2 × 2 cells; for differences
+    // the largest magnitude, sign kept.
     const PanelMatrix m = matrixOf(4, 4,
                                    {0.1F, 0.9F, 0.0F, 0.0F,  //
                                     0.2F, 0.3F, 0.0F, -0.7F, //
                                     0.0F, 0.0F, 0.5F, 0.4F,  //
                                     -0.8F, 0.1F, 0.6F, 0.2F});
-    const ReducedCells cells = reduceCells(m, 2, ValueKind::Probability);
-    QCOMPARE(cells.rows, 2);
-    QCOMPARE(cells.columns, 2);
-    QCOMPARE(cells.block, 2);
-    // image row 0 holds the first rows of the source (the top of the map)
-    QCOMPARE(cells.values, (std::vector<float>{0.9F, 0.0F, 0.1F, 0.6F}));
-    const ReducedCells signedCells = reduceCells(m, 2, ValueKind::Difference);
-    QCOMPARE(signedCells.values, (std::vector<float>{0.9F, -0.7F, -0.8F, 0.6F}));
-    // cell centres on the token axes: block 2 covers tokens 0-1 and 2-3
-    QCOMPARE(cells.firstColumn, 0.5);
-    QCOMPARE(cells.lastColumn, 2.5);
-    QCOMPARE(cells.bottomRow, 0.5);
-    QCOMPARE(cells.topRow, 2.5);
-    // block 1 is the matrix itself, first row at the top
-    const ReducedCells same = reduceCells(m, 1, ValueKind::Probability);
-    QCOMPARE(same.values, m.values);
-    QCOMPARE(same.firstColumn, 0.0);
-    QCOMPARE(same.lastColumn, 3.0);
+    const ColorTable gray = colorTable(colorGradient(ColorMap::Grayscale));
+    const ColorRange range{-1.0, 1.0, false};
+    const QImage image = rasterizeCells(m, ValueKind::Score, gray, range, QSize(2, 2));
+    QCOMPARE(image.size(), QSize(2, 2));
+    const auto colour = [&](float v) {
+        int level = 0;
+        colorLevels(std::vector<float>{v}, range, std::span(&level, 1));
+        return gray[std::size_t(level)];
+    };
+    QCOMPARE(image.pixel(0, 0), colour(0.9F)); // first rows at the top
+    QCOMPARE(image.pixel(1, 0), colour(0.0F));
+    QCOMPARE(image.pixel(0, 1), colour(0.1F));
+    QCOMPARE(image.pixel(1, 1), colour(0.6F));
+    const QImage signedImage = rasterizeCells(m, ValueKind::Difference, gray, range, QSize(2, 2));
+    QCOMPARE(signedImage.pixel(1, 0), colour(-0.7F));
+    QCOMPARE(signedImage.pixel(0, 1), colour(-0.8F));
+    // uneven: 5 columns into 2 pixels cover [0, 2) and [2, 5)
+    const PanelMatrix wide = matrixOf(1, 5, {0.0F, 1.0F, 0.0F, 0.0F, 0.5F});
+    const QImage two =
+        rasterizeCells(wide, ValueKind::Probability, gray, {0.0, 1.0, false}, QSize(2, 1));
+    QCOMPARE(two.pixel(0, 0), gray.back());
+    QCOMPARE(two.pixel(1, 0), gray[127]);
 }
 
-void TestMapCells::reducePartialBlocksSitTopAndRight() {
-    // 3 rows × 5 columns in blocks of 2: rows are blocked from the bottom (the axis counts them
-    // from there), so the first row is a block of its own; columns from the left, so the last
-    // column is one.
-    std::vector<float> values(15, 0.0F);
-    values[0 * 5 + 4] = 1.0F; // first row, last column
-    values[2 * 5 + 0] = 0.5F; // last row, first column
-    const ReducedCells cells = reduceCells(matrixOf(3, 5, values), 2, ValueKind::Probability);
-    QCOMPARE(cells.rows, 2);
-    QCOMPARE(cells.columns, 3);
-    QCOMPARE(cells.values, (std::vector<float>{0.0F, 0.0F, 1.0F, 0.5F, 0.0F, 0.0F}));
-    // non-finite cells count as 0
+void TestMapCells::rasterizeEnlargesByTheCellUnderEachPixel() {
+    // 2 rows × 3 columns into 6 × 4 pixels: pixel x shows column floor((x + ½)·3/6), pixel y
+    // row floor((y + ½)·2/4).
+    const PanelMatrix m = matrixOf(2, 3, {0.0F, 0.2F, 0.4F, 0.6F, 0.8F, 1.0F});
+    const ColorTable gray = colorTable(colorGradient(ColorMap::Grayscale));
+    const ColorRange range{0.0, 1.0, false};
+    const QImage image = rasterizeCells(m, ValueKind::Probability, gray, range, QSize(6, 4));
+    QCOMPARE(image.size(), QSize(6, 4));
+    for (int y = 0; y < 4; ++y) {
+        for (int x = 0; x < 6; ++x) {
+            const float v = m.at(y / 2, x / 2);
+            int level = 0;
+            colorLevels(std::vector<float>{v}, range, std::span(&level, 1));
+            QCOMPARE(image.pixel(x, y), gray[std::size_t(level)]);
+        }
+    }
+}
+
+void TestMapCells::rasterizeLeavesNonFiniteCellsOut() {
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    const ReducedCells withNan = reduceCells(matrixOf(1, 2, {nan, -1.0F}), 2, ValueKind::Score);
-    QCOMPARE(withNan.values, (std::vector<float>{0.0F}));
+    const float inf = std::numeric_limits<float>::infinity();
+    const PanelMatrix m = matrixOf(1, 4, {nan, 0.5F, inf, nan});
+    const ColorTable gray = colorTable(colorGradient(ColorMap::Grayscale));
+    const QImage image = rasterizeCells(m, ValueKind::Score, gray, {0.0, 1.0, false}, QSize(2, 1));
+    QCOMPARE(image.pixel(0, 0), gray[127]);    // the finite cell of the pair
+    QCOMPARE(image.pixel(1, 0), gray.front()); // nothing finite: the lowest colour
 }
 
 void TestMapCells::colorCellsTruncatesLikeQCustomPlot() {
@@ -231,34 +238,28 @@ void TestMapCells::colorCellsTruncatesLikeQCustomPlot() {
     const ColorTable table = colorTable(gradient);
     QCOMPARE(table.front(), gradient.color(0.0, QCPRange(0, 1)));
     QCOMPARE(table.back(), gradient.color(1.0, QCPRange(0, 1)));
-    ReducedCells cells;
-    cells.rows = 1;
-    cells.columns = 6;
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    cells.values = {0.0F, 0.25F, 0.5F, 1.0F, 2.0F, nan};
+    const PanelMatrix cells = matrixOf(1, 6, {0.0F, 0.25F, 0.5F, 1.0F, 2.0F, nan});
     const QImage image = colorCells(cells, table, {0.0, 1.0, false}, 0);
     QCOMPARE(image.size(), QSize(6, 1));
     for (int i = 0; i < 5; ++i) // the same colours as QCPColorGradient::color gives
         QCOMPARE(image.pixel(i, 0), gradient.color(cells.values[std::size_t(i)], QCPRange(0, 1)));
     QCOMPARE(image.pixel(5, 0), table.front()); // NaN: the lowest colour
     // log scale: the floor and below take the lowest colour, the max the highest
-    cells.values = {0.0F, 1e-5F, 1e-4F, 1e-2F, 1.0F, 1.0F};
-    const QImage log = colorCells(cells, table, {1e-4, 1.0, true}, 0);
-    QCOMPARE(log.pixel(0, 0), table.front());
-    QCOMPARE(log.pixel(1, 0), table.front());
-    QCOMPARE(log.pixel(2, 0), table.front());
-    QCOMPARE(log.pixel(3, 0), table[127]); // half way in log space: level int(0.5 · 255)
-    QCOMPARE(log.pixel(4, 0), table.back());
+    const PanelMatrix log = matrixOf(1, 5, {0.0F, 1e-5F, 1e-4F, 1e-2F, 1.0F});
+    const QImage logImage = colorCells(log, table, {1e-4, 1.0, true}, 0);
+    QCOMPARE(logImage.pixel(0, 0), table.front());
+    QCOMPARE(logImage.pixel(1, 0), table.front());
+    QCOMPARE(logImage.pixel(2, 0), table.front());
+    QCOMPARE(logImage.pixel(3, 0), table[127]); // half way in log space: level int(0.5 · 255)
+    QCOMPARE(logImage.pixel(4, 0), table.back());
 }
 
 void TestMapCells::colorCellsOversamplesSmallMaps() {
-    ReducedCells cells;
-    cells.rows = 2;
-    cells.columns = 50;
-    cells.values.assign(100, 0.0F);
-    cells.values[50 + 49] = 1.0F; // bottom right
+    std::vector<float> values(100, 0.0F);
+    values[50 + 49] = 1.0F; // bottom right
     const ColorTable table = colorTable(colorGradient(ColorMap::Grayscale));
-    const QImage image = colorCells(cells, table, {0.0, 1.0, false});
+    const QImage image = colorCells(matrixOf(2, 50, values), table, {0.0, 1.0, false});
     // 1 + 100 / 50 = 3 pixels per column, 1 + 100 / 2 = 51 per row, as QCPColorMap oversamples
     QCOMPARE(image.size(), QSize(150, 102));
     QCOMPARE(image.pixel(149, 101), table.back());
@@ -266,10 +267,9 @@ void TestMapCells::colorCellsOversamplesSmallMaps() {
     QCOMPARE(image.pixel(146, 51), table.front());
     QCOMPARE(image.pixel(147, 50), table.front());
     // from 101 cells on, one pixel per cell
-    cells.columns = 101;
-    cells.rows = 1;
-    cells.values.assign(101, 0.5F);
-    QCOMPARE(colorCells(cells, table, {0.0, 1.0, false}).size(), QSize(101, 101));
+    QCOMPARE(colorCells(matrixOf(1, 101, std::vector<float>(101, 0.5F)), table, {0.0, 1.0, false})
+                 .size(),
+             QSize(101, 101));
 }
 
 QTEST_MAIN(TestMapCells)

@@ -27,10 +27,11 @@ int PanelSpec::columnOf(int token) const {
 }
 
 /**
- * A QCPColorMap whose image attnscope makes itself (colorCells) instead of QCustomPlot filling a
- * double per cell through setCell and colouring them on the next draw: a slider step recolours
- * 200 000 cells, and that path took a third of the redraw. The map's data keeps only its size
- * and ranges, which QCPColorMap::draw uses to place the image (and its PDF/SVG rasterisation).
+ * A QCPColorMap whose image attnscope makes itself (mapcells.h) instead of QCustomPlot filling a
+ * double per cell through setCell and colouring them on each draw: on the screen and in PNGs the
+ * image has the map's own pixel size, so that drawing it is a copy, not a scaling (a slider step
+ * redraws thirteen maps). The map's data holds two cells whose ranges only place the image on the
+ * axis rect, which QCPColorMap::draw (and its rasterisation for PDF and SVG) uses.
  */
 class HeatmapLayer : public QCPColorMap {
 public:
@@ -39,21 +40,17 @@ public:
         setInterpolate(false);
         setTightBoundary(false);
         setAntialiased(false);
+        data()->setSize(2, 2);
     }
 
-    void setImage(const ReducedCells& cells, QImage image) {
-        // One cell along an axis: QCPColorMap needs the cell's extent as its range (no
-        // neighbour to measure the half-cell from).
-        const QCPRange keys = cells.columns == 1 ? QCPRange(cells.firstColumn - cells.block / 2.0,
-                                                            cells.firstColumn + cells.block / 2.0)
-                                                 : QCPRange(cells.firstColumn, cells.lastColumn);
-        const QCPRange values = cells.rows == 1 ? QCPRange(cells.bottomRow - cells.block / 2.0,
-                                                           cells.bottomRow + cells.block / 2.0)
-                                                : QCPRange(cells.bottomRow, cells.topRow);
-        QCPColorMapData* data = this->data();
-        if (data->keySize() != cells.columns || data->valueSize() != cells.rows)
-            data->setSize(cells.columns, cells.rows);
-        data->setRange(keys, values);
+    /** `image` covering the axis rect of a rows × columns matrix (axes -0.5 to n - 0.5). */
+    void setImage(QImage image, int rows, int columns) {
+        // draw() spans the image from the first cell centre minus half a cell to the last plus
+        // half: with two cells centred a quarter of the way in, that is exactly [-0.5, n - 0.5].
+        const auto centres = [](int n) {
+            return QCPRange(-0.5 + n / 4.0, n - 0.5 - n / 4.0);
+        };
+        data()->setRange(centres(columns), centres(rows));
         mMapImage = std::move(image);
         mMapImageInvalidated = false;
     }
@@ -163,12 +160,12 @@ void AttentionPlot::setFigure(FigureSpec figure) {
             sameCells = sameShapeAndLabels(figure.panels[i], m_figure.panels[i]);
     }
     m_figure = std::move(figure);
+    for (Panel& panel : m_panels)
+        panel.uploaded.reset(); // new numbers: every image is made again
     if (!sameLayout) {
         rebuild();
         return;
     }
-    for (Panel& panel : m_panels)
-        panel.uploadedBlock = 0; // new numbers: every image is made again
     // The sliders of the window send new numbers many times a second. Same shapes and labels:
     // only the cells, colour ranges and titles change. Other shapes: the layout elements stay
     // and are measured again for the new labels.
@@ -177,8 +174,24 @@ void AttentionPlot::setFigure(FigureSpec figure) {
     if (sameCells) {
         uploadChanged(true);
     } else {
+        // Maps of the same proportions in the same grid keep their size; when a grid shows no
+        // labels before and after (cells too small for them), nothing needs measuring again.
+        bool sameProportions = true;
+        for (std::size_t i = 0; i < m_panels.size(); ++i) {
+            const PanelSpec& spec = m_figure.panels[i];
+            sameProportions =
+                sameProportions && std::int64_t(m_panels[i].rows) * spec.columns() ==
+                                       std::int64_t(spec.rows()) * m_panels[i].columns;
+        }
         updateAxes();
-        layOut();
+        const bool labelsStayHidden = m_figure.style != PanelStyle::Large && sameProportions &&
+                                      m_labelStep > 1 && labelStepFor(currentCellPixels()) > 1;
+        if (labelsStayHidden) {
+            m_labelCellPixels = currentCellPixels();
+            uploadChanged(false);
+        } else {
+            layOut(/*fromScratch=*/false);
+        }
     }
     updatePin();
     replot(rpQueuedReplot);
@@ -247,6 +260,8 @@ void AttentionPlot::setTitle(const QString& title) {
 
 void AttentionPlot::copyFigureFrom(const AttentionPlot& other) {
     m_figure = other.m_figure;
+    for (Panel& panel : m_panels)
+        panel.uploaded.reset();
     m_options = other.m_options;
     m_pinQuery = other.m_pinQuery;
     m_pinKey = other.m_pinKey;
@@ -366,27 +381,38 @@ void AttentionPlot::rebuild() {
     updateAxes();
     updateExtents();
     updateColorRanges();
-    layOut();
+    layOut(/*fromScratch=*/true);
     updatePin();
     updateSelection();
     replot(rpQueuedReplot);
 }
 
-void AttentionPlot::layOut() {
-    const int rows = maxRows(), columns = maxColumns();
-    // First guess of the cell size from the whole widget, so that a long sequence does not start
-    // with a thousand labels that are thinned right away.
-    const QSize size = layoutSize();
-    const double guess = std::min(double(size.width()) / (m_columns * columns),
-                                  double(size.height()) / (m_rows * rows));
-    applyLabels(guess);
-    balanceLayout();
-    // The labels that fit at the cell size the layout actually gives.
+double AttentionPlot::currentCellPixels() const {
     const QRect inner = m_panels.front().rect->rect();
     const PanelSpec& first = m_figure.panels.front();
-    applyLabels(std::min(double(inner.width()) / std::max(first.columns(), 1),
-                         double(inner.height()) / std::max(first.rows(), 1)));
+    return std::min(double(inner.width()) / std::max(first.columns(), 1),
+                    double(inner.height()) / std::max(first.rows(), 1));
+}
+
+void AttentionPlot::layOut(bool fromScratch) {
+    double guess = 0.0;
+    if (fromScratch) {
+        // A first guess of the cell size from the whole widget, so that a long sequence does not
+        // start with a thousand labels that are thinned right away.
+        const QSize size = layoutSize();
+        guess = std::min(double(size.width()) / (m_columns * maxColumns()),
+                         double(size.height()) / (m_rows * maxRows()));
+    } else {
+        guess = currentCellPixels(); // the maps as they are now, for the new shapes
+    }
+    applyLabels(guess);
     balanceLayout();
+    // The labels that fit at the cell size the layout actually gives, when that is another step.
+    const double cell = currentCellPixels();
+    if (fromScratch || labelStepFor(cell) != m_labelStep) {
+        applyLabels(cell);
+        balanceLayout();
+    }
     uploadChanged(false); // once, at the final map sizes (new panels have had no cells yet)
 }
 
@@ -417,10 +443,8 @@ void AttentionPlot::syncPanels() {
         panel.rect->axis(QCPAxis::atTop)->setLabelPadding(3);
         panel.map = new HeatmapLayer(panel.rect->axis(QCPAxis::atBottom),
                                      panel.rect->axis(QCPAxis::atLeft));
-        m_panels.push_back(panel);
+        m_panels.push_back(panel); // no image yet: it is made once the panel has a size
     }
-    for (Panel& panel : m_panels)
-        panel.uploadedBlock = 0; // new numbers: every image is made again
 }
 
 void AttentionPlot::chooseGrid() {
@@ -521,7 +545,7 @@ void AttentionPlot::updateAxes() {
             panel.rect->axis(type)->setRange(-0.5, panel.rows - 0.5);
         for (const QCPAxis::AxisType type : {QCPAxis::atBottom, QCPAxis::atTop})
             panel.rect->axis(type)->setRange(-0.5, panel.columns - 0.5);
-        panel.uploadedBlock = 0;
+        panel.uploaded.reset();
     }
 }
 
@@ -532,36 +556,35 @@ void AttentionPlot::updateExtents() {
     }
 }
 
-int AttentionPlot::blockFor(const Panel& panel, const PanelSpec& spec) const {
-    if (m_rasterScale == 0.0)
-        return 1;
-    const double scale = m_rasterScale > 0.0 ? m_rasterScale : devicePixelRatioF();
-    const QRect inner = panel.rect->rect();
-    const int width = int(std::floor(inner.width() * scale));
-    const int height = int(std::floor(inner.height() * scale));
-    if (width < 2 || height < 2) // not laid out yet
-        return 1;
-    return std::max(attnscope::blockFor(spec.columns(), width),
-                    attnscope::blockFor(spec.rows(), height));
+double AttentionPlot::outputScale() const {
+    return m_rasterScale > 0.0 ? m_rasterScale : devicePixelRatioF();
 }
 
-void AttentionPlot::uploadCells(std::size_t index, int block) {
+QSize AttentionPlot::imageSizeFor(const Panel& panel) const {
+    if (m_rasterScale == 0.0)
+        return {}; // vector output: one pixel per cell
+    const QRect inner = panel.rect->rect();
+    const double scale = outputScale();
+    return {std::max(1, int(std::lround(inner.width() * scale))),
+            std::max(1, int(std::lround(inner.height() * scale)))};
+}
+
+void AttentionPlot::uploadCells(std::size_t index, QSize pixels) {
     Panel& panel = m_panels[index];
     const PanelSpec& spec = m_figure.panels[index];
-    if (!spec.matrix || spec.rows() == 0 || spec.columns() == 0) {
-        panel.uploadedBlock = block;
+    panel.uploaded = pixels;
+    panel.range = m_ranges[index];
+    if (!spec.matrix || spec.rows() == 0 || spec.columns() == 0)
+        return;
+    if (!pixels.isValid()) {
+        panel.map->setImage(colorCells(*spec.matrix, *m_tables[index], panel.range), spec.rows(),
+                            spec.columns());
         return;
     }
-    const ColorRange& range = m_ranges[index];
-    QCPColorGradient gradient;
-    if (m_options.colorMap == ColorMap::Diverging || alwaysDiverging(spec.kind))
-        gradient = divergingGradient(divergingCentre(spec.kind, range, spec.columns()));
-    else
-        gradient = colorGradient(m_options.colorMap);
-    const ReducedCells cells = reduceCells(*spec.matrix, block, spec.kind);
-    panel.map->setImage(cells, colorCells(cells, colorTable(gradient), range));
-    panel.uploadedBlock = block;
-    panel.range = range;
+    QImage image = rasterizeCells(*spec.matrix, spec.kind, *m_tables[index], panel.range, pixels);
+    // Device pixels: painted into the map's rect in layout pixels without scaling.
+    image.setDevicePixelRatio(outputScale());
+    panel.map->setImage(std::move(image), spec.rows(), spec.columns());
 }
 
 void AttentionPlot::uploadChanged(bool all) {
@@ -569,15 +592,15 @@ void AttentionPlot::uploadChanged(bool all) {
         return; // between clearing a layout and choosing its colour ranges
     for (std::size_t i = 0; i < m_panels.size(); ++i) {
         Panel& panel = m_panels[i];
-        // A panel that has no size yet gets its cells in the layout pass that follows
-        // (updateLayout), already at the right block, instead of every cell first.
+        // A panel that has no size yet gets its image in the layout pass that follows
+        // (updateLayout), at its final size.
         if (panel.rect->rect().isEmpty()) {
-            panel.uploadedBlock = 0;
+            panel.uploaded.reset();
             continue;
         }
-        const int block = blockFor(panel, m_figure.panels[i]);
-        if (all || block != panel.uploadedBlock || panel.range != m_ranges[i])
-            uploadCells(i, block);
+        const QSize pixels = imageSizeFor(panel);
+        if (all || panel.uploaded != pixels || panel.range != m_ranges[i])
+            uploadCells(i, pixels);
     }
 }
 
@@ -599,6 +622,7 @@ void AttentionPlot::updateColorRanges() {
     const bool perPanel = m_options.range == RangeMode::PerHead && m_panels.size() > 1;
     const ValueKind kind = m_figure.panels.front().kind;
     m_ranges.assign(m_panels.size(), ColorRange{});
+    m_tables.assign(m_panels.size(), nullptr);
 
     // Shared: one range over every panel of the first panel's kind (comparable colours); panels
     // of another kind keep their own.
@@ -640,10 +664,22 @@ void AttentionPlot::updateColorRanges() {
     }
     m_colorScale->axis()->setLabel(legendLabel(kind, log, perPanel));
 
+    std::shared_ptr<const ColorTable> plainTable;
     for (std::size_t i = 0; i < m_panels.size(); ++i) {
         const PanelSpec& spec = m_figure.panels[i];
         const bool own = perPanel || spec.kind != kind;
         m_ranges[i] = own ? colorRange(spec.kind, scale, m_panels[i].extent) : sharedRange;
+        // One table for every panel of one colour map; a diverging map's white point follows
+        // its panel's range and keys.
+        if (m_options.colorMap == ColorMap::Diverging || alwaysDiverging(spec.kind)) {
+            m_tables[i] = std::make_shared<const ColorTable>(
+                colorTable(gradientFor(spec.kind, m_ranges[i], spec.columns())));
+        } else {
+            if (!plainTable)
+                plainTable = std::make_shared<const ColorTable>(
+                    colorTable(colorGradient(m_options.colorMap)));
+            m_tables[i] = plainTable;
+        }
         QString title = spec.title;
         if (perPanel) {
             const double max = m_panels[i].extent.any ? m_panels[i].extent.max : 0.0;
@@ -657,15 +693,21 @@ void AttentionPlot::updateColorRanges() {
     }
 }
 
+int AttentionPlot::labelStepFor(double cellPixels) const {
+    const bool large = m_figure.style == PanelStyle::Large;
+    const double needed =
+        QFontMetricsF(pixelFont(large ? kLargeLabelPx : kGridLabelPx)).height() * kLabelAir;
+    // Every label, or every step-th one: evenly thinned in the large view; in grids labels
+    // appear only when all of them fit.
+    const int step = cellPixels > 0.0 ? int(std::ceil(needed / cellPixels - 1e-9)) : kNoLabels;
+    return std::max(step, 1);
+}
+
 void AttentionPlot::applyLabels(double cellPixels) {
     const bool large = m_figure.style == PanelStyle::Large;
     const QFont font = pixelFont(large ? kLargeLabelPx : kGridLabelPx);
     const QFontMetricsF metrics(font);
-    const double needed = metrics.height() * kLabelAir;
-    // Every label, or every step-th one: evenly thinned in the large view; in grids labels
-    // appear only when all of them fit.
-    int step = cellPixels > 0.0 ? int(std::ceil(needed / cellPixels - 1e-9)) : kNoLabels;
-    step = std::max(step, 1);
+    const int step = labelStepFor(cellPixels);
     m_labelCellPixels = cellPixels;
     m_labelStep = step;
     const bool show = large || step == 1;

@@ -4,6 +4,7 @@
 #include "ui/figure/mapcells.h"
 #include "ui/figure/panel.h"
 
+#include <optional>
 #include <qcustomplot.h>
 #include <vector>
 
@@ -89,9 +90,10 @@ public:
     /**
      * Output pixels per layout pixel that the maps will be drawn at: the screen's device pixel
      * ratio by default (kScreenRaster), an image export's scale, or 0 for vector output (SVG,
-     * PDF), which keeps every cell. A map with more cells than output pixels is drawn from its
-     * block maxima (reduceCells) so that a single strong link never falls between the pixels that
-     * plain scaling keeps. Hover and clicks still read the exact cells.
+     * PDF), which keeps every cell. On a raster each map's image is made at its own pixel size,
+     * each pixel the largest value of the cells it covers (rasterizeCells), so that a single
+     * strong link never falls between the pixels that plain scaling keeps. Hover and clicks still
+     * read the exact cells.
      */
     void setRasterScale(double outputPixelsPerPixel);
     static constexpr double kScreenRaster = -1.0;
@@ -123,9 +125,10 @@ private:
         QCPItemRect* pinColumn = nullptr;
         int rows = -1; ///< the matrix shape the axes are set for
         int columns = -1;
-        int uploadedBlock = 0; ///< cells per drawn cell in the map's image; 0 = none yet
-        ValueExtent extent;    ///< of the panel's values
-        ColorRange range;      ///< the colour range its image was made with
+        /** The size its image was made at (invalid: one pixel per cell); none: not made yet. */
+        std::optional<QSize> uploaded;
+        ValueExtent extent; ///< of the panel's values
+        ColorRange range;   ///< the colour range its image was made with
         int gridRow = 0;
         int gridColumn = 0;
     };
@@ -137,18 +140,28 @@ private:
     void buildLayout();
     void updateAxes();
     void updateExtents();
-    /** Cells per drawn cell for this panel at the current size and raster scale (1 = all). */
-    [[nodiscard]] int blockFor(const Panel& panel, const PanelSpec& spec) const;
-    /** Makes the panel's image for its cells (or their block extremes) and colour range. */
-    void uploadCells(std::size_t index, int block);
-    /** uploadCells for every panel whose block or colour range changed (or every one: `all`). */
+    /** Output pixels per layout pixel: the raster scale, or the screen's device pixel ratio. */
+    [[nodiscard]] double outputScale() const;
+    /** The size the panel's image is made at: its pixels, or invalid (a pixel per cell). */
+    [[nodiscard]] QSize imageSizeFor(const Panel& panel) const;
+    /** Makes the panel's image for its cells and colour range at `pixels` (see imageSizeFor). */
+    void uploadCells(std::size_t index, QSize pixels);
+    /** uploadCells for every panel whose size or colour range changed (or every one: `all`). */
     void uploadChanged(bool all);
     /** Colour ranges, the colour scale and titles from the options and the panels' values. */
     void updateColorRanges();
     void applyLabels(double cellPixels);
     void balanceLayout();
-    /** The layout passes after labels or shapes changed: measure, label, measure, upload. */
-    void layOut();
+    /**
+     * The layout passes after labels or shapes changed: label, measure, label again if the cells
+     * came out at another label step, upload. From scratch the first labels come from a guess
+     * of the cell size, else from the maps as they are.
+     */
+    void layOut(bool fromScratch);
+    /** Tokens per label: 1 = every label fits at this cell size. */
+    [[nodiscard]] int labelStepFor(double cellPixels) const;
+    /** The cell size of the first panel as laid out now. */
+    [[nodiscard]] double currentCellPixels() const;
     void updatePin();
     void updateSelection();
     [[nodiscard]] QSize layoutSize() const;
@@ -166,6 +179,8 @@ private:
 
     std::vector<Panel> m_panels;
     std::vector<ColorRange> m_ranges; ///< per panel, as updateColorRanges chose them
+    std::vector<std::shared_ptr<const ColorTable>>
+        m_tables; ///< per panel, the colours of its range
     QCPLayoutGrid* m_body = nullptr;
     QCPLayoutGrid* m_panelGrid = nullptr;
     QCPColorScale* m_colorScale = nullptr;

@@ -58,46 +58,35 @@ bool alwaysDiverging(ValueKind kind);
  */
 double divergingCentre(ValueKind kind, const ColorRange& range, int columns);
 
-/** Cells of the source per drawn cell (1 = every cell) so that `cells` fit in `pixels`. */
-int blockFor(int cells, int pixels);
-
-/**
- * A matrix reduced to the cells that are drawn: block × block cells of the source become one,
- * holding their largest value (largest magnitude, sign kept, for differences), so that a single
- * strong cell never falls between the pixels that plain scaling would keep. Rows are counted from
- * the bottom and columns from the left, as the maps' axes count them, so a partial block sits at
- * the top and the right edge.
- */
-struct ReducedCells {
-    int block = 1;
-    int rows = 0;
-    int columns = 0;
-    /** rows × columns, row 0 at the top (it holds the source's first rows). */
-    std::vector<float> values;
-    /** Token-axis coordinates of the first and last cell centres (columns left to right). */
-    double firstColumn = 0.0;
-    double lastColumn = 0.0;
-    /** Value-axis coordinates (row r of the source is drawn at rows - 1 - r) of the cell centres.
-     */
-    double bottomRow = 0.0;
-    double topRow = 0.0;
-};
-
-ReducedCells reduceCells(const PanelMatrix& matrix, int block, ValueKind kind);
-
 /** 256 colours of a gradient, the lowest first (a QCPColorGradient's levels). */
 using ColorTable = std::array<QRgb, 256>;
 ColorTable colorTable(const QCPColorGradient& gradient);
 
 /**
- * The image of reduced cells: one pixel per cell, each the colour of its level in `range`
- * (truncated as QCPColorGradient::colorize does; the range's top and above take the highest
- * colour, non-finite values the lowest).
- * Along a direction of at most `minimumPixels` cells each cell is repeated 1 + minimumPixels /
- * cells times, as QCPColorMap oversamples: QPainter's scaled drawImage jitters the borders of the
- * cells of small images.
+ * The colour level of each value of `values` in `range`, into `levels`: truncated as
+ * QCPColorGradient::colorize does, the range's top and above the highest level, non-finite values
+ * the lowest.
  */
-QImage colorCells(const ReducedCells& cells, const ColorTable& colors, const ColorRange& range,
+void colorLevels(std::span<const float> values, const ColorRange& range, std::span<int> levels);
+
+/**
+ * `matrix` drawn one pixel per cell, first row at the top (for vector output: a PDF or SVG viewer
+ * scales it). Along a direction of at most `minimumPixels` cells each cell is repeated
+ * 1 + minimumPixels / cells times, as QCPColorMap oversamples: QPainter's scaled drawImage
+ * jitters the borders of the cells of small images.
+ */
+QImage colorCells(const PanelMatrix& matrix, const ColorTable& colors, const ColorRange& range,
                   int minimumPixels = 100);
+
+/**
+ * `matrix` drawn at exactly `pixels` (the map's size on the screen or in a PNG), so that it is
+ * copied, not scaled, when painted. Each pixel shows the extreme value (the largest; for
+ * differences the largest magnitude, sign kept) of the cells it covers: with more cells than
+ * pixels a single strong cell is never lost between the pixels that scaling would keep; with
+ * fewer, each pixel shows the cell under its centre. Non-finite cells are left out (a pixel of
+ * nothing else takes the lowest colour).
+ */
+QImage rasterizeCells(const PanelMatrix& matrix, ValueKind kind, const ColorTable& colors,
+                      const ColorRange& range, QSize pixels);
 
 } // namespace attnscope

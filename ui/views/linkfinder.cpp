@@ -10,6 +10,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -41,8 +42,18 @@ LinkFinder::LinkFinder(AttentionDocument* document, QWidget* parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Fixed widths for the number columns: sized to their contents, the header would measure
+    // the text of every cell again each time the numbers change (a slider step).
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int column = 0; column < 3; ++column) {
+        header->setSectionResizeMode(column, QHeaderView::Fixed);
+        const QString title = m_table->horizontalHeaderItem(column)->text();
+        header->resizeSection(column,
+                              std::max(header->fontMetrics().horizontalAdvance(title),
+                                       m_table->fontMetrics().horizontalAdvance("0000")) +
+                                  2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin) + 8);
+    }
+    header->setSectionResizeMode(3, QHeaderView::Stretch);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("linkMap"));
@@ -119,13 +130,19 @@ void LinkFinder::onResult() {
         for (int i = 0; i < set->seq(); ++i)
             labels << QStringLiteral("%1: %2").arg(i).arg(set->tokens.value(i));
     if (labels != m_labels) {
-        m_labels = labels;
+        // Only what changed: a slider that adds or drops tokens at the end keeps the rest.
+        qsizetype common = 0;
+        while (common < labels.size() && common < m_labels.size() &&
+               labels[common] == m_labels[common])
+            ++common;
         for (QComboBox* box : {m_query, m_key}) {
             const QSignalBlocker block(box);
-            box->clear();
-            for (int i = 0; i < labels.size(); ++i)
-                box->addItem(labels[i], i);
+            while (box->count() > common)
+                box->removeItem(box->count() - 1);
+            for (qsizetype i = common; i < labels.size(); ++i)
+                box->addItem(labels[i], int(i));
         }
+        m_labels = labels;
     }
     onLink();
 }
@@ -143,29 +160,32 @@ void LinkFinder::refresh() {
     const AttentionSet* set = m_document->result().get();
     const int q = m_document->linkQuery();
     const int k = m_document->linkKey();
-    m_table->setRowCount(0);
     if (set == nullptr || q < 0 || k < 0 || q >= set->seq() || k >= set->seq()) {
         m_summary->setText(tr("Pick a query token and a key token."));
+        m_table->setRowCount(0);
         m_map->data()->clear();
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
     const std::vector<HeadWeight> ranked = rankHeadsForLink(set->attentions, q, k);
+    // The rows are kept and given new values: a slider step is not a new table.
     m_table->setRowCount(int(ranked.size()));
+    const auto cell = [this](int row, int column) {
+        QTableWidgetItem* item = m_table->item(row, column);
+        if (item == nullptr) {
+            item = new QTableWidgetItem;
+            m_table->setItem(row, column, item);
+        }
+        return item;
+    };
     for (int row = 0; row < int(ranked.size()); ++row) {
         const HeadWeight& entry = ranked[std::size_t(row)];
-        auto* rank = new QTableWidgetItem;
-        rank->setData(Qt::DisplayRole, row + 1);
-        auto* layer = new QTableWidgetItem;
-        layer->setData(Qt::DisplayRole, int(entry.layer));
-        auto* head = new QTableWidgetItem;
-        head->setData(Qt::DisplayRole, int(entry.head));
-        auto* weight = new QTableWidgetItem(QString::number(entry.weight, 'f', 6));
+        cell(row, 0)->setData(Qt::DisplayRole, row + 1);
+        cell(row, 1)->setData(Qt::DisplayRole, int(entry.layer));
+        cell(row, 2)->setData(Qt::DisplayRole, int(entry.head));
+        QTableWidgetItem* weight = cell(row, 3);
+        weight->setText(QString::number(entry.weight, 'f', 6));
         weight->setData(Qt::UserRole, entry.weight);
-        m_table->setItem(row, 0, rank);
-        m_table->setItem(row, 1, layer);
-        m_table->setItem(row, 2, head);
-        m_table->setItem(row, 3, weight);
     }
     const HeadWeight& best = ranked.front();
     m_summary->setText(tr("%1 → %2: strongest in layer %3, head %4 (%5)")
