@@ -278,7 +278,11 @@ void CorefEvaluator::add(const Encoding& encoding, const Tensor& attentions,
                 reason = " comes after the pronoun, which a causal model does not see";
             else
                 reason = " has no token outside the pronoun " + spanText(link.pronoun);
-            skipped.push_back(linkName + ": antecedent " + spanText(link.antecedent) + reason);
+            std::string line = linkName;
+            line += ": antecedent ";
+            line += spanText(link.antecedent);
+            line += reason;
+            skipped.push_back(std::move(line));
             continue;
         }
 

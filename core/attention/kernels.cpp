@@ -202,7 +202,7 @@ std::int64_t queryBlockRows(std::int64_t seq, std::int64_t keySeq) noexcept {
     // shorter blocks (64 rows at 2048 keys). At most 128 rows, enough for the kernel to reuse each
     // packed key panel many times; whole register tiles, so that only a sequence's last block has
     // a ragged edge.
-    constexpr std::int64_t scoreBlockFloats = 128 * 1024;
+    constexpr std::int64_t scoreBlockFloats = std::int64_t{128} * 1024;
     std::int64_t rows = scoreBlockFloats / std::max<std::int64_t>(keySeq, 1);
     rows = std::clamp<std::int64_t>(rows / kTileRows * kTileRows, kTileRows, 128);
     return std::max<std::int64_t>(1, std::min(seq, rows));

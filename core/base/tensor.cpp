@@ -58,6 +58,8 @@ BasicTensor<T>::BasicTensor(Shape shape, const std::vector<T>& values)
                     std::to_string(m_values.size()) + " values");
 }
 
+// `shape` is moved into the result; clang-tidy 14 misses moves in class templates.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 template <typename T> BasicTensor<T> BasicTensor<T>::uninitialized(Shape shape) {
     const std::int64_t count = checkedElementCount(shape);
     if (count < 0)
@@ -77,6 +79,7 @@ template <typename T> std::int64_t BasicTensor<T>::dim(int i) const {
     return m_shape[static_cast<std::size_t>(k)];
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): moved into the result, as above
 template <typename T> BasicTensor<T> BasicTensor<T>::reshaped(Shape shape) const {
     if (checkedElementCount(shape) != numel())
         throw Error("cannot reshape a tensor of shape " + shapeToString(m_shape) + " to " +

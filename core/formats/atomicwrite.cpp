@@ -19,7 +19,7 @@ void writeFileAtomically(const std::string& path, std::string_view bytes) {
         if (written <= 0) {
             const std::string reason = file.errorString().toStdString();
             file.cancelWriting();
-            throw Error(path + ": cannot write: " + reason);
+            throw Error(path + ": cannot write: " += reason);
         }
         data += written;
         remaining -= written;

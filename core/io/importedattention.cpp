@@ -271,9 +271,10 @@ ImportedAttention ImportedAttention::readSafetensors(const std::string& path,
                 fail(path, "attentions " + shapeToString(shape) + " are too large");
             attentions = Tensor::uninitialized(shape);
         } else if (tensor.shape() != layerShape) {
-            fail(path, what + " is " + shapeToString(tensor.shape()) + " but \"" + firstName +
-                           "\" is " + shapeToString(layerShape) +
-                           ": every layer must have the same heads and tokens");
+            std::string message = what + " is " + shapeToString(tensor.shape());
+            message += " but \"" + firstName + "\" is " + shapeToString(layerShape);
+            message += ": every layer must have the same heads and tokens";
+            fail(path, message);
         }
         std::memcpy(attentions.data() + static_cast<std::int64_t>(layer) * tensor.numel(),
                     tensor.data(), static_cast<std::size_t>(tensor.numel()) * sizeof(float));

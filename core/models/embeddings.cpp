@@ -56,7 +56,8 @@ Tensor sinusoidalPositionTable(std::int64_t positions, std::int64_t dim) {
     Tensor table = Tensor::uninitialized({positions, dim});
     for (std::int64_t pos = 0; pos < positions; ++pos) {
         for (std::int64_t j = 0; j < dim; ++j) {
-            const double angle = double(pos) / std::pow(10000.0, 2.0 * double(j / 2) / double(dim));
+            // 2·⌊j/2⌋: the pair (sin, cos) of columns 2i and 2i+1 shares its frequency.
+            const double angle = double(pos) / std::pow(10000.0, double(j - j % 2) / double(dim));
             table[pos * dim + j] =
                 static_cast<float>(j % 2 == 0 ? std::sin(angle) : std::cos(angle));
         }

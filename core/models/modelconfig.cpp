@@ -12,7 +12,7 @@ namespace attnscope {
 
 namespace {
 
-constexpr qint64 kMaxConfigBytes = 16 * 1024 * 1024;
+constexpr qint64 kMaxConfigBytes = qint64{16} * 1024 * 1024;
 
 } // namespace
 

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kSingleFile = "model.safetensors";
 constexpr const char* kIndexFile = "model.safetensors.index.json";
-constexpr qint64 kMaxIndexBytes = 64 * 1024 * 1024;
+constexpr qint64 kMaxIndexBytes = qint64{64} * 1024 * 1024;
 constexpr std::size_t kMaxListedNames = 8;
 
 bool startsWith(const std::string& text, const std::string& prefix) {
@@ -125,11 +125,17 @@ std::map<std::string, std::string> readWeightMap(const std::string& indexPath) {
 [[noreturn]] void refuseOtherFormats(const QDir& dir) {
     const std::string folder = dir.path().toStdString();
     for (const char* other : {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
-        if (dir.exists(QLatin1String(other)))
-            throw Error(folder + ": has " + other + " but no model.safetensors; attnscope reads " +
-                        "safetensors only. Convert with: python3 -c \"from transformers import " +
-                        "AutoModel as M; M.from_pretrained('" + folder + "').save_pretrained('" +
-                        folder + "', safe_serialization=True)\"");
+        if (dir.exists(QLatin1String(other))) {
+            std::string message = folder + ": has " + other;
+            message += " but no model.safetensors; attnscope reads safetensors only. Convert "
+                       "with: python3 -c \"from transformers import AutoModel as M; "
+                       "M.from_pretrained('";
+            message += folder;
+            message += "').save_pretrained('";
+            message += folder;
+            message += "', safe_serialization=True)\"";
+            throw Error(message);
+        }
     }
     for (const char* other : {"tf_model.h5", "flax_model.msgpack"}) {
         if (dir.exists(QLatin1String(other)))

@@ -32,6 +32,8 @@ void truncateEncoding(Encoding& encoding, std::size_t begin, std::size_t end) {
 std::string builtinModelFolder(const std::string& applicationDir) {
     const QString name = QString::fromLatin1(kBuiltinModelName);
     QStringList candidates;
+    // No thread of attnscope changes the environment, so reading it is safe here.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe)
     if (const char* override = std::getenv("ATTNSCOPE_BUILTIN_MODEL"); override && *override)
         candidates << QString::fromLocal8Bit(override);
     if (!applicationDir.empty()) {

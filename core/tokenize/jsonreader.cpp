@@ -85,7 +85,7 @@ int integer(const QJsonValue& value, const Where& where) {
 }
 
 QJsonValue required(const QJsonObject& object, const char* key, const Where& where) {
-    const QJsonValue value = object.value(QLatin1String(key));
+    QJsonValue value = object.value(QLatin1String(key));
     if (value.isUndefined()) {
         fail(where / key, "missing");
     }

@@ -34,7 +34,7 @@ void NormalizedString::transformRange(int start, int end,
     std::vector<Span> alignments;
     text.reserve(dest.size());
     alignments.reserve(dest.size());
-    std::size_t pos = static_cast<std::size_t>(start + initialOffset);
+    std::size_t pos = static_cast<std::size_t>(start) + static_cast<std::size_t>(initialOffset);
     const Span atStart{m_originalStart, m_originalStart};
     for (const auto& [c, change] : dest) {
         Span align = atStart;

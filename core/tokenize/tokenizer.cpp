@@ -248,7 +248,7 @@ QJsonObject byteLevelFolderJson(const std::string& dir, std::string modelType) {
         }
         for (const std::string& part : {line.substr(0, space), line.substr(space + 1)}) {
             if (!vocab.contains(QString::fromStdString(part))) {
-                throw Error(at + ": '" + part + "' is not in vocab.json");
+                throw Error(at + ": '" += part + "' is not in vocab.json");
             }
         }
         merges.append(QString::fromStdString(line));

@@ -126,7 +126,8 @@ QImage colorCells(const PanelMatrix& matrix, const ColorTable& colors, const Col
                     levels);
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(r * sy));
         for (int c = 0; c < columns; ++c)
-            std::fill_n(line + c * sx, sx, colors[std::size_t(levels[std::size_t(c)])]);
+            std::fill_n(line + std::ptrdiff_t(c) * sx, sx,
+                        colors[std::size_t(levels[std::size_t(c)])]);
         for (int k = 1; k < sy; ++k)
             std::copy_n(line, image.width(), reinterpret_cast<QRgb*>(image.scanLine(r * sy + k)));
     }
@@ -146,8 +147,8 @@ Spans spansOf(int cells, int pixels) {
     spans.end.resize(std::size_t(pixels));
     for (int p = 0; p < pixels; ++p) {
         if (cells <= pixels) { // the cell under the pixel's centre
-            const int c =
-                std::min(cells - 1, int((std::int64_t(2 * p + 1) * cells) / (2 * pixels)));
+            const int c = std::min(
+                cells - 1, int((std::int64_t{2} * p + 1) * cells / (std::int64_t{2} * pixels)));
             spans.first[std::size_t(p)] = c;
             spans.end[std::size_t(p)] = c + 1;
         } else { // every cell that falls into the pixel (at least one)

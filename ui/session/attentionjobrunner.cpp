@@ -69,7 +69,9 @@ void AttentionJobRunner::startNext() {
         }
         return;
     }
-    auto [generation, request] = std::move(*m_waiting);
+    // Not a structured binding: clang (the fuzz build, clang-tidy) cannot capture one.
+    const std::uint64_t generation = m_waiting->first;
+    AttentionRequest request = std::move(m_waiting->second);
     m_waiting.reset();
     m_cancel = CancellationToken();
     ComputeOptions options;
