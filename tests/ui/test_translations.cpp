@@ -2,7 +2,10 @@
 // attnscope_ui, the window's menus, tabs and docks come out in Chinese, and no text the window
 // shows is still the English source of a translated string (which is what a tr() context that does
 // not match the catalogue, e.g. one without the namespace, looks like). With "en" nothing changes.
+#include "core/io/importedattention.h"
 #include "ui/appearance.h"
+#include "ui/panels/importpanel.h"
+#include "ui/panels/sentencepanel.h"
 #include "ui/figure/attentionplot.h"
 #include "ui/window/mainwindow.h"
 
@@ -23,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTranslator>
 #include <QtTest>
 #include <set>
@@ -280,6 +284,30 @@ private slots:
         }
         QVERIFY2(english.isEmpty(), qPrintable(english.join(QLatin1Char('\n'))));
         QVERIFY2(untranslated.isEmpty(), qPrintable(untranslated.join(QLatin1Char('\n'))));
+    }
+
+    void coreErrorsComeInATranslatedSentence() {
+        // Core's messages are English (they name files and fields); the window says them inside
+        // a sentence of its own language.
+        installTranslations(*qApp, QStringLiteral("zh_CN"));
+        MainWindow window{QString()};
+        window.show();
+        window.sentencePanel()->setModelFolder(QStringLiteral("/nonexistent/zh-model"));
+        window.sentencePanel()->setText(QStringLiteral("它很好。"));
+        window.recompute();
+        QTRY_VERIFY(window.message().contains(QStringLiteral("/nonexistent/zh-model")));
+        QVERIFY2(window.message().startsWith(QStringLiteral("无法计算注意力：")),
+                 qPrintable(window.message()));
+        // and a warning likewise: an imported file whose rows do not sum to 1
+        QTemporaryDir dir;
+        ImportedAttention halfRows;
+        halfRows.attentions = Tensor({1, 1, 2, 2}, 0.25F);
+        halfRows.tokens = {"a", "b"};
+        const QString npy = dir.filePath("half.npy"), tokens = dir.filePath("tokens.json");
+        halfRows.writeNpy(npy.toStdString(), tokens.toStdString());
+        window.importPanel()->setPaths(npy, tokens);
+        window.setMode(MainWindow::ImportMode);
+        QTRY_VERIFY(window.message().startsWith(QStringLiteral("注意：")));
     }
 
     void figureExportTitlesFollowTheLanguage() {

@@ -31,7 +31,6 @@ SentencePanel::SentencePanel(const QString& builtinFolder, QWidget* parent)
     m_modelNote = new QLabel(this);
     m_modelNote->setWordWrap(true);
     m_modelNote->setObjectName(QStringLiteral("modelNote"));
-    m_modelNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_exampleBox = new QComboBox(this);
     m_exampleBox->setObjectName(QStringLiteral("exampleChooser"));
     m_exampleBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
