@@ -198,6 +198,45 @@ private slots:
         QCOMPARE(edit->toPlainText(), QStringLiteral("the cat sat on the mat"));
     }
 
+    void theHubCacheIsListedWhenItsScanEnds() {
+        // A Hugging Face cache with one BERT snapshot, found through HF_HUB_CACHE by the scan
+        // that runs off the GUI thread; choosing the entry runs that model.
+        QTemporaryDir hub;
+        QVERIFY(hub.isValid());
+        const QString snapshot =
+            hub.filePath(QStringLiteral("models--attnscope-tests--tiny-bert/snapshots/0123abc"));
+        const QString problem = testing::writeTinyBert(QFINDTESTDATA("../data/models/bert_mlm"),
+                                                       snapshot, {"the", "cat", "sat"});
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        const QByteArray previous = qgetenv("HF_HUB_CACHE");
+        qputenv("HF_HUB_CACHE", hub.path().toUtf8());
+        MainWindow window{QString()};
+        QSignalSpy listed(window.sentencePanel(), &SentencePanel::cachedModelsListed);
+        window.show();
+        QTRY_COMPARE(listed.count(), 1);
+        if (previous.isNull())
+            qunsetenv("HF_HUB_CACHE");
+        else
+            qputenv("HF_HUB_CACHE", previous);
+        auto* chooser = window.findChild<QComboBox*>(QStringLiteral("modelChooser"));
+        QVERIFY(chooser);
+        const int row = chooser->findData(QDir(snapshot).absolutePath());
+        QVERIFY2(row >= 0, "the cached snapshot is not in the model chooser");
+        QCOMPARE(chooser->itemText(row),
+                 QStringLiteral("HF cache: attnscope-tests/tiny-bert (bert)"));
+
+        QSignalSpy shown(&window, &MainWindow::resultShown);
+        window.setMode(MainWindow::SentenceMode);
+        chooser->setCurrentIndex(row);
+        auto* edit = window.findChild<QPlainTextEdit*>(QStringLiteral("sentenceEdit"));
+        edit->setPlainText(QStringLiteral("the cat sat"));
+        QTRY_VERIFY2_WITH_TIMEOUT(!window.runner()->isBusy() && window.document()->result() &&
+                                      window.document()->result()->seq() ==
+                                          5, // [CLS] the cat sat [SEP]
+                                  qPrintable(window.message()), 10000);
+        QCOMPARE(window.sentencePanel()->modelFolder(), QDir(snapshot).absolutePath());
+    }
+
     void firstLaunchShowsThePronounLinkOfTheBuiltinModel() {
         const QString builtin = builtinFolderOrEmpty();
         if (builtin.isEmpty()) {

@@ -4,9 +4,9 @@
 // not match the catalogue, e.g. one without the namespace, looks like). With "en" nothing changes.
 #include "core/io/importedattention.h"
 #include "ui/appearance.h"
+#include "ui/figure/attentionplot.h"
 #include "ui/panels/importpanel.h"
 #include "ui/panels/sentencepanel.h"
-#include "ui/figure/attentionplot.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAbstractButton>

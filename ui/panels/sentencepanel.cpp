@@ -10,14 +10,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace attnscope {
 
@@ -86,31 +84,29 @@ QString SentencePanel::title() const {
 
 void SentencePanel::scanCachedModels() {
     // A cache of many snapshots on a slow disk takes seconds to walk: never on the GUI thread.
-    auto* watcher = new QFutureWatcher<HubCache>(this);
-    connect(watcher, &QFutureWatcher<HubCache>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const HubCache cache = watcher->result();
-        const QSignalBlocker block(m_models);
-        for (const CachedModel& model : cache.models) {
-            const QString path = QString::fromStdString(model.path);
-            if (m_models->findData(path) >= 0)
-                continue; // already chosen by hand (or restored) before the scan ended
-            const QString label = tr("HF cache: %1 (%2)")
-                                      .arg(QString::fromStdString(model.repoId),
-                                           QString::fromStdString(model.modelType));
-            const int row = m_models->count() - 1; // before "Open model folder…"
-            m_models->insertItem(row, label, path);
-            if (!model.hasSafetensors) {
-                // listed so the user learns why it cannot be opened
-                m_models->setItemData(
-                    row, tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
-                    Qt::ToolTipRole);
+    m_scanner.run(
+        [] { return HubCache::scan(); },
+        [this](const HubCache& cache) {
+            const QSignalBlocker block(m_models);
+            for (const CachedModel& model : cache.models) {
+                const QString path = QString::fromStdString(model.path);
+                if (m_models->findData(path) >= 0)
+                    continue; // already chosen by hand (or restored) before the scan ended
+                const QString label = tr("HF cache: %1 (%2)")
+                                          .arg(QString::fromStdString(model.repoId),
+                                               QString::fromStdString(model.modelType));
+                const int row = m_models->count() - 1; // before "Open model folder…"
+                m_models->insertItem(row, label, path);
+                if (!model.hasSafetensors) {
+                    // listed so the user learns why it cannot be opened
+                    m_models->setItemData(
+                        row, tr("Only pytorch_model.bin: attnscope reads safetensors weights"),
+                        Qt::ToolTipRole);
+                }
             }
-        }
-        m_previousModelIndex = m_models->currentIndex();
-        emit cachedModelsListed();
-    });
-    watcher->setFuture(QtConcurrent::run([] { return HubCache::scan(); }));
+            m_previousModelIndex = m_models->currentIndex();
+            emit cachedModelsListed();
+        });
 }
 
 void SentencePanel::loadExamples() {

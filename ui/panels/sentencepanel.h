@@ -2,6 +2,7 @@
 
 #include "core/session/modelexamples.h"
 #include "ui/panels/inputpanel.h"
+#include "ui/session/workerthread.h"
 
 #include <QString>
 #include <optional>
@@ -83,6 +84,8 @@ private:
     QString m_focusedExampleText; ///< the example whose link was last focused automatically
     int m_previousModelIndex = 0;
     bool m_settingText = false;
+    /** Walks the Hugging Face cache off the GUI thread. Last: joined before the rest goes. */
+    WorkerThread m_scanner{QStringLiteral("attnscope-scan")};
 };
 
 } // namespace attnscope

@@ -3,9 +3,7 @@
 #include "core/base/error.h"
 #include "core/session/computecache.h"
 
-#include <QFutureWatcher>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 #include <exception>
 
 namespace attnscope {
@@ -25,8 +23,6 @@ AttentionJobRunner::AttentionJobRunner(QObject* parent)
     : QObject(parent)
     , m_cache(std::make_shared<ComputeCache>()) {
     qRegisterMetaType<AttentionOutcome>();
-    m_pool.setMaxThreadCount(1);
-    m_pool.setObjectName(QStringLiteral("attnscope-compute"));
 }
 
 AttentionJobRunner::~AttentionJobRunner() {
@@ -34,7 +30,7 @@ AttentionJobRunner::~AttentionJobRunner() {
     // dangles; still, no computation outlives the window: stop it, then wait for it alone.
     m_waiting.reset();
     m_cancel.cancel();
-    m_pool.waitForDone();
+    // m_worker, the last member, is destroyed first: it joins its thread.
 }
 
 qint64 AttentionJobRunner::busyMilliseconds() const {
@@ -84,10 +80,22 @@ void AttentionJobRunner::startNext() {
     if (!wasRunning)
         emit busyChanged(true);
 
-    auto* watcher = new QFutureWatcher<JobResult>(this);
-    connect(watcher, &QFutureWatcher<JobResult>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        JobResult result = watcher->result();
+    auto work = [request = std::move(request), options, cache] {
+        JobResult result;
+        try {
+            result.outcome = computeAttention(request, options, *cache);
+        } catch (const Cancelled&) {
+            result.cancelled = true;
+        } catch (const Error& error) {
+            result.error = QString::fromStdString(error.what());
+        } catch (const std::bad_alloc&) {
+            result.error = QStringLiteral("out of memory: choose a smaller size");
+        } catch (const std::exception& error) {
+            result.error = QString::fromStdString(error.what());
+        }
+        return result;
+    };
+    m_worker.run(std::move(work), [this, generation](JobResult result) {
         if (generation == m_generation) { // older results are stale: dropped
             // A user's cancel wins even when the engine finished first: after cancel() the
             // screen keeps the last result, whatever the timing.
@@ -102,21 +110,6 @@ void AttentionJobRunner::startNext() {
         }
         startNext();
     });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [request = std::move(request), options, cache] {
-        JobResult result;
-        try {
-            result.outcome = computeAttention(request, options, *cache);
-        } catch (const Cancelled&) {
-            result.cancelled = true;
-        } catch (const Error& error) {
-            result.error = QString::fromStdString(error.what());
-        } catch (const std::bad_alloc&) {
-            result.error = QStringLiteral("out of memory: choose a smaller size");
-        } catch (const std::exception& error) {
-            result.error = QString::fromStdString(error.what());
-        }
-        return result;
-    }));
 }
 
 } // namespace attnscope

@@ -3,10 +3,10 @@
 #include "core/base/cancellation.h"
 #include "core/session/attentionrequest.h"
 #include "core/session/computeattention.h"
+#include "ui/session/workerthread.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QThreadPool>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,8 +23,9 @@ class ComputeCache;
  * Every submit() gets a generation number and cancels the computation before it (through the
  * engine's CancellationToken, so that a slider drag does not queue work); a result whose
  * generation is no longer the newest is dropped (hotspot's jobtracker pattern). At most one
- * computation runs at a time, on the runner's own thread pool; a request arriving meanwhile
- * replaces any waiting one. Loaded models and random tensors are reused through a ComputeCache.
+ * computation runs at a time, on the runner's own thread (a WorkerThread); a request arriving
+ * meanwhile replaces any waiting one. Loaded models and random tensors are reused through a
+ * ComputeCache.
  *
  * After cancel() returns, the generations it covered end in cancelled(), never in finished() or
  * failed(), whether or not the engine had already finished them.
@@ -77,8 +78,9 @@ private:
     int m_threads = 0;
     /** Shared with the worker, which may still run while a newer request waits. */
     std::shared_ptr<ComputeCache> m_cache;
-    /** The runner's own thread: the destructor waits for it, not for Qt's global pool. */
-    QThreadPool m_pool;
+    /** The runner's own thread: the destructor waits for it, not for Qt's global pool. Last, so
+     *  that it is destroyed (and joined) before everything its replies use. */
+    WorkerThread m_worker{QStringLiteral("attnscope-compute")};
 };
 
 } // namespace attnscope
