@@ -49,8 +49,10 @@ private slots:
     void aStaleResultIsNeverEmitted() {
         AttentionDocument document;
         QSignalSpy changed(&document, &AttentionDocument::resultChanged);
-        // A slow request, then at once two quick ones: only the newest may ever be shown.
+        // A request that has finished, its result due, then two more: only the newest may ever
+        // be shown.
         document.compute(randomRequest(400, 8, 256));
+        document.runner()->waitForComputation();
         document.compute(randomRequest(5));
         const std::uint64_t newest = document.compute(randomRequest(6));
         QTRY_VERIFY(!document.isBusy());

@@ -54,9 +54,11 @@ private slots:
         AttentionJobRunner runner;
         QSignalSpy finished(&runner, &AttentionJobRunner::finished);
         QSignalSpy cancelled(&runner, &AttentionJobRunner::cancelled);
-        // Three requests at once: the first may run or be stopped, the second waits and is
-        // replaced; whatever the timing, only the third's result is delivered.
+        // A finished request whose result is still on its way, then two more at once: the first
+        // result is stale when it arrives, the second request waits and is replaced; only the
+        // third's result is delivered.
         runner.submit(randomRequest(300, 256, 8));
+        runner.waitForComputation();
         runner.submit(randomRequest(5));
         const std::uint64_t newest = runner.submit(randomRequest(6));
         QTRY_VERIFY(!runner.isBusy());
@@ -72,16 +74,17 @@ private slots:
         QSignalSpy finished(&runner, &AttentionJobRunner::finished);
         QSignalSpy failed(&runner, &AttentionJobRunner::failed);
         QSignalSpy cancelled(&runner, &AttentionJobRunner::cancelled);
-        // A tiny request, which the engine may well finish before cancel() is called: it must
-        // still end cancelled, never delivered.
+        // A request that the engine has finished, its result on its way, before cancel() is
+        // called: it must still end cancelled, never delivered.
         const std::uint64_t generation = runner.submit(randomRequest(3));
+        runner.waitForComputation();
         runner.cancel();
         QTRY_COMPARE(cancelled.size(), 1);
         QTRY_VERIFY(!runner.isBusy());
         QCOMPARE(cancelled.front().at(0).value<std::uint64_t>(), generation);
         QCOMPARE(finished.size(), 0);
         QCOMPARE(failed.size(), 0);
-        // and a large one, stopped inside the engine
+        // and a large one, cancelled at once: stopped inside the engine or before it starts
         runner.submit(randomRequest(2000, 512, 8));
         runner.cancel();
         QTRY_COMPARE(cancelled.size(), 2);

@@ -51,6 +51,19 @@ private slots:
         QTRY_COMPARE(last, 5);
     }
 
+    void waitUntilIdleReturnsWhenAllWorkHasRunRepliesStillDue() {
+        WorkerThread worker(QStringLiteral("test-worker"));
+        std::atomic<int> ran{0};
+        int replied = 0;
+        for (int i = 0; i < 10; ++i)
+            worker.post([&] { ++ran; }, [&] { ++replied; });
+        worker.waitUntilIdle();
+        QCOMPARE(ran.load(), 10);
+        QCOMPARE(replied, 0); // replies need the event loop
+        QTRY_COMPARE(replied, 10);
+        worker.waitUntilIdle(); // idle already: returns at once
+    }
+
     void destructorWaitsForRunningWorkAndDropsTheRest() {
         QSemaphore started;
         QSemaphore mayFinish;

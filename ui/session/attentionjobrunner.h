@@ -43,6 +43,13 @@ public:
     /** Cancels the running and the waiting request. */
     void cancel();
 
+    /**
+     * Blocks until the running computation has ended. Its result still arrives through the event
+     * loop, and stays subject to newer requests and cancel(): tests use this to make a finished
+     * result due before they submit or cancel, instead of guessing at timings.
+     */
+    void waitForComputation() { m_worker.waitUntilIdle(); }
+
     [[nodiscard]] bool isBusy() const { return m_running; }
     /** Milliseconds since the running computation started, while busy. */
     [[nodiscard]] qint64 busyMilliseconds() const;

@@ -50,29 +50,40 @@ void WorkerThread::loop() {
                 return;
             task = std::move(m_tasks.front());
             m_tasks.pop_front();
+            m_working = true;
         }
+        bool done = false;
         try {
             task.work();
+            done = true;
         } catch (const std::exception& error) {
             qWarning("attnscope: work on thread %s threw (%s); its reply is dropped",
                      qPrintable(m_name), error.what());
-            continue;
         } catch (...) {
             qWarning("attnscope: work on thread %s threw; its reply is dropped",
                      qPrintable(m_name));
-            continue;
         }
         task.work = nullptr; // its captures are released here, on the thread that used them
         {
             const std::lock_guard lock(m_mutex);
+            m_working = false;
+            if (m_tasks.empty())
+                m_idle.notify_all();
             if (m_stopping)
                 return;
+            if (!done)
+                continue;
             m_replies.push_back(std::move(task.reply));
         }
         // A queued call with no arguments: Qt allocates the event itself, nothing of ours
         // crosses threads outside the mutex.
         QMetaObject::invokeMethod(this, "deliverReplies", Qt::QueuedConnection);
     }
+}
+
+void WorkerThread::waitUntilIdle() {
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this] { return !m_working && m_tasks.empty(); });
 }
 
 void WorkerThread::deliverReplies() {

@@ -46,6 +46,13 @@ public:
      */
     void post(std::function<void()> work, std::function<void()> reply);
 
+    /**
+     * Blocks until no work is running or waiting; replies already due are not delivered by this
+     * (they need the event loop). Lets a test put a finished computation's reply behind a newer
+     * request without guessing at timings.
+     */
+    void waitUntilIdle();
+
     /** post() for work that returns a value: `reply` receives it. */
     template <class Work, class Reply> void run(Work work, Reply reply) {
         using Result = std::invoke_result_t<Work&>;
@@ -70,6 +77,8 @@ private:
     std::deque<Task> m_tasks;                     ///< guarded by m_mutex
     std::vector<std::function<void()>> m_replies; ///< guarded by m_mutex
     bool m_stopping = false;                      ///< guarded by m_mutex
+    bool m_working = false;                       ///< guarded by m_mutex: a work is running
+    std::condition_variable m_idle;               ///< notified when the last work ends
     std::thread m_thread;                         ///< started by the first post()
 };
 
