@@ -7,6 +7,8 @@ with "#n" to take its n-th occurrence (0-based). Spans are computed here, in cod
 """
 from __future__ import annotations
 
+import re
+
 EN = [
     ("The girl told the boy that she was tired.", [("she", "The girl")]),
     ("The dog chased the ball because it was hungry.", [("it", "The dog")]),
@@ -113,18 +115,31 @@ EXAMPLES = [
 ]
 
 
-def _span(text: str, sub: str) -> list[int]:
+PRONOUNS_ZH_SINGLE = ("他", "她", "它")
+
+
+def _span(text: str, sub: str, pronoun: bool = False) -> list[int]:
+    """The code point span of ``sub`` in ``text``, "#n" for its n-th occurrence (0-based).
+
+    Occurrences are whole words: in English the characters around the match must not be letters
+    ("he" is never found inside "The" or "mother"); a Chinese pronoun 他/她/它 is never the first
+    character of 他们/她们/它们. Chinese antecedents match exact characters."""
     sub, _, nth = sub.partition("#")
-    i = -1
-    for _ in range(int(nth or 0) + 1):
-        i = text.find(sub, i + 1)
-        if i < 0:
-            raise ValueError(f"{sub!r} not in {text!r}")
+    wanted = int(nth or 0)
+    starts = [m.start() for m in re.finditer(re.escape(sub), text)]
+    if sub.isascii():
+        starts = [i for i in starts if not (i > 0 and text[i - 1].isalpha())
+                  and not (i + len(sub) < len(text) and text[i + len(sub)].isalpha())]
+    elif pronoun and sub in PRONOUNS_ZH_SINGLE:
+        starts = [i for i in starts if text[i + 1:i + 2] != "们"]
+    if wanted >= len(starts):
+        raise ValueError(f"{sub!r} (occurrence {wanted}) is not a word of {text!r}")
+    i = starts[wanted]
     return [i, i + len(sub)]
 
 
 def _links(text, pairs):
-    return [{"pronoun": _span(text, p), "antecedent": _span(text, a)} for p, a in pairs]
+    return [{"pronoun": _span(text, p, pronoun=True), "antecedent": _span(text, a)} for p, a in pairs]
 
 
 def lines(lang: str) -> list[dict]:
